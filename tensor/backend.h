@@ -1,0 +1,89 @@
+// The device-aware kernel interface. Every op (autograd/ops, nn/) computes
+// shapes and checks arguments on the host, then calls backend(device).kernel(...).
+// The CPU backend is tensor/cpu/; the CUDA backend (tensor/cuda/) implements
+// the same interface, so callers never know which device they run on.
+//
+// Conventions for all kernels: tensors are already allocated by the caller,
+// all on the backend's device, with equal dtypes unless stated; an input may be
+// any strided view (a stride of 0 broadcasts); `out` may be strided too.
+#pragma once
+#include <cstdint>
+
+#include "tensor/tensor.h"
+
+namespace gs {
+
+enum class UnaryOp {
+  Neg, Exp, Log, Sqrt, Abs, Tanh, Sigmoid, Relu, LeakyRelu, Softplus,
+  AddScalar, MulScalar, PowScalar, Clamp, Sign, Square, Reciprocal,
+};
+
+enum class BinaryOp {
+  Add, Sub, Mul, Div, Maximum, Minimum,
+  Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual,  // 1 where true, else 0
+};
+
+enum class ReduceOp { Sum, Max, Min, ArgMax, ArgMin };
+
+enum class RandomKind { Uniform, Normal, Bernoulli };
+
+// Parameters of the scalar-carrying unary ops: LeakyRelu(a = slope),
+// AddScalar(a), MulScalar(a), PowScalar(a = exponent), Clamp(a = low, b = high).
+struct UnaryParams {
+  double a = 0.0;
+  double b = 0.0;
+};
+
+// One GEMM call (or a batch of them), column or row major as BLAS sees it:
+// C[i] = alpha * op(A[i]) op(B[i]) + beta * C[i], all row-major with leading
+// dimensions, A[i] = A + i * stride_a (in elements).
+struct GemmArgs {
+  bool transpose_a = false, transpose_b = false;
+  int64_t m = 0, n = 0, k = 0;
+  double alpha = 1.0, beta = 0.0;
+  int64_t lda = 0, ldb = 0, ldc = 0;
+  int64_t batch = 1, stride_a = 0, stride_b = 0, stride_c = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // memory
+  virtual void* allocate(size_t bytes) = 0;
+  virtual void deallocate(void* pointer) = 0;
+  // Copies bytes between host memory and this device's memory.
+  virtual void copy_to_host(const void* device_src, void* host_dst, size_t bytes) = 0;
+  virtual void copy_from_host(const void* host_src, void* device_dst, size_t bytes) = 0;
+
+  // element-wise; `copy` converts dtype when out's differs from in's
+  virtual void copy(const Tensor& in, const Tensor& out) = 0;
+  virtual void fill(const Tensor& out, double value) = 0;
+  virtual void arange(const Tensor& out, double start, double step) = 0;
+  virtual void unary(UnaryOp op, const Tensor& in, const Tensor& out, UnaryParams params) = 0;
+  // grad_in = grad_out * d op(in) / d in, given in and out = op(in).
+  virtual void unary_backward(UnaryOp op, const Tensor& in, const Tensor& out, const Tensor& grad_out,
+                              const Tensor& grad_in, UnaryParams params) = 0;
+  virtual void binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) = 0;
+  // out = condition != 0 ? a : b
+  virtual void where(const Tensor& condition, const Tensor& a, const Tensor& b, const Tensor& out) = 0;
+
+  // Reduces `in` over the dims where reduce_dims[d] is true into `out`, whose
+  // shape is in's with those dims set to 1 (ArgMax/ArgMin: out is Int64 and
+  // exactly one dim is reduced).
+  virtual void reduce(ReduceOp op, const Tensor& in, const std::vector<bool>& reduce_dims, const Tensor& out) = 0;
+
+  // A, B, C are the base tensors whose storage (from their offset) the GEMM reads.
+  virtual void gemm(const GemmArgs& args, const Tensor& a, const Tensor& b, const Tensor& c) = 0;
+
+  // Fills `out` (contiguous) from the Philox stream at (seed, offset):
+  // Uniform in [a, b), Normal with mean a and std b, Bernoulli 1 with probability a.
+  virtual void random(RandomKind kind, const Tensor& out, uint64_t seed, uint64_t offset, double a,
+                      double b) = 0;
+};
+
+Backend& backend(Device device);
+// The CUDA backend registers itself here when it is compiled in.
+void register_backend(DeviceType type, Backend* instance);
+
+}  // namespace gs

@@ -1,0 +1,49 @@
+// The CPU implementation of the Backend interface: plain loops over strided
+// memory (tensor/cpu/strided_loop.h), OpenMP threads, and OpenBLAS for GEMM.
+#pragma once
+#include "tensor/backend.h"
+
+namespace gs::cpu {
+
+class CpuBackend final : public Backend {
+ public:
+  void* allocate(size_t bytes) override;
+  void deallocate(void* pointer) override;
+  void copy_to_host(const void* device_src, void* host_dst, size_t bytes) override;
+  void copy_from_host(const void* host_src, void* device_dst, size_t bytes) override;
+
+  void copy(const Tensor& in, const Tensor& out) override;
+  void fill(const Tensor& out, double value) override;
+  void arange(const Tensor& out, double start, double step) override;
+  void unary(UnaryOp op, const Tensor& in, const Tensor& out, UnaryParams params) override;
+  void unary_backward(UnaryOp op, const Tensor& in, const Tensor& out, const Tensor& grad_out,
+                      const Tensor& grad_in, UnaryParams params) override;
+  void binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) override;
+  void where(const Tensor& condition, const Tensor& a, const Tensor& b, const Tensor& out) override;
+  void reduce(ReduceOp op, const Tensor& in, const std::vector<bool>& reduce_dims, const Tensor& out) override;
+  void gemm(const GemmArgs& args, const Tensor& a, const Tensor& b, const Tensor& c) override;
+  void random(RandomKind kind, const Tensor& out, uint64_t seed, uint64_t offset, double a, double b) override;
+};
+
+// Calls body(T{}) with T the C++ type of a floating dtype; gs::Error otherwise.
+template <typename Body>
+void dispatch_floating(DType dtype, const char* op, Body body) {
+  switch (dtype) {
+    case DType::Float32: body(float{}); return;
+    case DType::Float64: body(double{}); return;
+    default: fail(op, ": needs a floating tensor (float32 or float64), got ", dtype_name(dtype));
+  }
+}
+
+// Same for every dtype.
+template <typename Body>
+void dispatch_all(DType dtype, Body body) {
+  switch (dtype) {
+    case DType::Float32: body(float{}); return;
+    case DType::Float64: body(double{}); return;
+    case DType::Int64: body(int64_t{}); return;
+    case DType::UInt8: body(uint8_t{}); return;
+  }
+}
+
+}  // namespace gs::cpu

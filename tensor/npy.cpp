@@ -1,0 +1,99 @@
+// Layout: "\x93NUMPY", major, minor, header length (2 bytes little-endian in
+// 1.0, 4 bytes in 2.0), then a Python dict literal such as
+//   {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
+// padded with spaces to a multiple of 64 bytes and ended by '\n', then the raw data.
+#include "tensor/npy.h"
+
+#include <cstring>
+#include <regex>
+
+#include "tensor/file_io.h"
+
+namespace gs {
+namespace {
+
+const char kMagic[] = "\x93NUMPY";
+
+const char* descr_of(DType dtype) {
+  switch (dtype) {
+    case DType::Float32: return "<f4";
+    case DType::Float64: return "<f8";
+    case DType::Int64: return "<i8";
+    case DType::UInt8: return "|u1";
+  }
+  return "?";
+}
+
+}  // namespace
+
+void save_npy(const Tensor& t, const std::string& path) {
+  Tensor host = t.detach().to(Device::cpu()).contiguous();
+  std::string shape;  // Python tuple syntax: (), (5,), (2, 3)
+  for (int64_t d = 0; d < host.dim(); ++d) shape += (d ? ", " : "") + std::to_string(host.size(d));
+  shape = "(" + shape + (host.dim() == 1 ? ",)" : ")");
+  std::string header = std::string("{'descr': '") + descr_of(host.dtype()) + "', 'fortran_order': False, 'shape': " +
+                       shape + ", }";
+  const size_t preamble = 6 + 2 + 2;  // magic, version, 2-byte length
+  header += std::string(63 - (preamble + header.size()) % 64, ' ') + "\n";
+  check(header.size() < 65536, path, ": .npy header too long");
+  std::string bytes(kMagic, 6);
+  bytes += '\x01';
+  bytes += '\x00';
+  bytes += static_cast<char>(header.size() & 0xff);
+  bytes += static_cast<char>(header.size() >> 8);
+  bytes += header;
+  bytes.append(static_cast<const char*>(host.storage()->data()) + host.offset() * dtype_size(host.dtype()),
+               host.numel() * dtype_size(host.dtype()));
+  write_file_atomic(path, bytes);
+}
+
+Tensor load_npy(const std::string& path) {
+  const std::string bytes = read_file(path);
+  check(bytes.size() >= 10 && bytes.compare(0, 6, kMagic, 6) == 0, path,
+        ": not a .npy file (missing the \\x93NUMPY magic)");
+  const int major = static_cast<unsigned char>(bytes[6]);
+  check(major == 1 || major == 2 || major == 3, path, ": unsupported .npy version ", major);
+  size_t header_length, header_start;
+  if (major == 1) {
+    header_length = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8;
+    header_start = 10;
+  } else {
+    check(bytes.size() >= 12, path, ": truncated .npy header");
+    header_length = 0;
+    for (int i = 0; i < 4; ++i) header_length |= static_cast<size_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+    header_start = 12;
+  }
+  check(header_start + header_length <= bytes.size(), path, ": header length ", header_length,
+        " runs past the end of the file (", bytes.size(), " bytes)");
+  const std::string header = bytes.substr(header_start, header_length);
+
+  std::smatch m;
+  check(std::regex_search(header, m, std::regex("'descr':\\s*'([<>|=])([fiu])(\\d+)'")), path,
+        ": header has no readable 'descr': ", header);
+  check(m[1] != ">", path, ": big-endian data is not supported");
+  const std::string kind = m[2].str() + m[3].str();
+  DType dtype;
+  if (kind == "f4") dtype = DType::Float32;
+  else if (kind == "f8") dtype = DType::Float64;
+  else if (kind == "i8") dtype = DType::Int64;
+  else if (kind == "u1") dtype = DType::UInt8;
+  else fail(path, ": dtype '", kind, "' is not supported (float32, float64, int64, uint8 are)");
+  check(std::regex_search(header, std::regex("'fortran_order':\\s*False")), path,
+        ": Fortran-ordered arrays are not supported (save with np.ascontiguousarray)");
+  check(std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)")), path, ": header has no 'shape'");
+  Shape shape;
+  const std::string dims = m[1].str();
+  const std::regex number("\\d+");
+  std::sregex_iterator it(dims.begin(), dims.end(), number), end;
+  for (; it != end; ++it) shape.push_back(std::stoll(it->str()));
+
+  const size_t data_start = header_start + header_length;
+  const size_t expected = static_cast<size_t>(numel(shape)) * dtype_size(dtype);
+  check(bytes.size() - data_start == expected, path, ": shape ", shape_str(shape), " of ", dtype_name(dtype),
+        " needs ", expected, " data bytes but the file holds ", bytes.size() - data_start);
+  Tensor t = empty(shape, dtype);
+  std::memcpy(t.storage()->data(), bytes.data() + data_start, expected);
+  return t;
+}
+
+}  // namespace gs
