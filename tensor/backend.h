@@ -80,6 +80,10 @@ class Backend {
   // Uniform in [a, b), Normal with mean a and std b, Bernoulli 1 with probability a.
   virtual void random(RandomKind kind, const Tensor& out, uint64_t seed, uint64_t offset, double a,
                       double b) = 0;
+
+  // ---- kernels of the nn ops (convolution, normalisation, losses) ----
+
+  // ---- optimizer update kernels ----
 };
 
 Backend& backend(Device device);

@@ -23,6 +23,10 @@ class CpuBackend final : public Backend {
   void reduce(ReduceOp op, const Tensor& in, const std::vector<bool>& reduce_dims, const Tensor& out) override;
   void gemm(const GemmArgs& args, const Tensor& a, const Tensor& b, const Tensor& c) override;
   void random(RandomKind kind, const Tensor& out, uint64_t seed, uint64_t offset, double a, double b) override;
+
+  // ---- kernels of the nn ops (convolution, normalisation, losses) ----
+
+  // ---- optimizer update kernels ----
 };
 
 // Calls body(T{}) with T the C++ type of a floating dtype; gs::Error otherwise.
