@@ -1,10 +1,13 @@
 // im2col and col2im on the CPU: the data movement that turns a convolution
-// into one matrix product (nn/conv2d.cpp explains the lowering).
+// into one matrix product (nn/im2col.h explains the lowering).
 //
-// Both loop over (image n, channel c) planes in parallel: a plane is small
-// enough to stay in L1/L2 while its k*k kernel taps are visited, every thread
-// owns whole planes (so col2im's additions never race), and the innermost
-// loop walks a row of output pixels, which is contiguous in `columns`.
+// Work is split into tasks (channel c, a block of images): a task reads or
+// writes only the planes (n, c) of its images, which stay in L1/L2 while it
+// visits the k*k kernel taps, and for each tap it streams through one
+// contiguous stretch of a `columns` row (images n0..n1, all output pixels).
+// Tasks own disjoint planes, so col2im's additions never race. When there are
+// few channels (a first or last layer) the batch is split into more blocks so
+// every thread still gets work.
 #include <algorithm>
 #include <cstring>
 
@@ -30,14 +33,22 @@ ValidRange valid_outputs(int64_t size, int64_t out_size, int64_t stride, int64_t
   return {first, last};
 }
 
+// One block of images of one channel: columns rows (c, kh, kw), images [first_image, last_image).
+struct Task {
+  int64_t channel, first_image, last_image;
+};
+
 template <typename T>
-void im2col_plane(const T* plane, T* columns, int64_t row_length, const ConvGeometry& g, int64_t n, int64_t c) {
-  const int64_t out_pixels = g.out_height * g.out_width;
+void im2col_task(const T* image, T* columns, int64_t row_length, const ConvGeometry& g, const Task& task) {
+  const int64_t out_pixels = g.out_height * g.out_width, plane_size = g.height * g.width;
+  const int64_t c = task.channel;
   for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
     for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
       const int64_t row = (c * g.kernel_h + kh) * g.kernel_w + kw;
-      T* out = columns + row * row_length + n * out_pixels;
       const ValidRange cols = valid_outputs(g.width, g.out_width, g.stride_w, g.pad_left, kw * g.dilation_w);
+      for (int64_t n = task.first_image; n < task.last_image; ++n) {
+      const T* plane = image + (n * g.channels + c) * plane_size;
+      T* out = columns + row * row_length + n * out_pixels;
       for (int64_t oh = 0; oh < g.out_height; ++oh) {
         T* out_row = out + oh * g.out_width;
         const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
@@ -54,19 +65,26 @@ void im2col_plane(const T* plane, T* columns, int64_t row_length, const ConvGeom
         }
         std::fill(out_row + cols.last, out_row + g.out_width, T(0));
       }
+      }
     }
   }
 }
 
 template <typename T>
-void col2im_plane(const T* columns, T* plane, int64_t row_length, const ConvGeometry& g, int64_t n, int64_t c) {
-  const int64_t out_pixels = g.out_height * g.out_width;
-  std::fill(plane, plane + g.height * g.width, T(0));
+void col2im_task(const T* columns, T* image, int64_t row_length, const ConvGeometry& g, const Task& task) {
+  const int64_t out_pixels = g.out_height * g.out_width, plane_size = g.height * g.width;
+  const int64_t c = task.channel;
+  for (int64_t n = task.first_image; n < task.last_image; ++n) {
+    T* plane = image + (n * g.channels + c) * plane_size;
+    std::fill(plane, plane + plane_size, T(0));
+  }
   for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
     for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
       const int64_t row = (c * g.kernel_h + kh) * g.kernel_w + kw;
-      const T* in = columns + row * row_length + n * out_pixels;
       const ValidRange cols = valid_outputs(g.width, g.out_width, g.stride_w, g.pad_left, kw * g.dilation_w);
+      for (int64_t n = task.first_image; n < task.last_image; ++n) {
+      T* plane = image + (n * g.channels + c) * plane_size;
+      const T* in = columns + row * row_length + n * out_pixels;
       for (int64_t oh = 0; oh < g.out_height; ++oh) {
         const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
         if (ih < 0 || ih >= g.height) continue;
@@ -78,8 +96,23 @@ void col2im_plane(const T* columns, T* plane, int64_t row_length, const ConvGeom
           for (int64_t ow = cols.first; ow < cols.last; ++ow) plane[row_start + ow * g.stride_w] += in_row[ow];
         }
       }
+      }
     }
   }
+}
+
+// Splits (channels x batch) into tasks: whole batches per channel when there
+// are enough channels to keep the threads busy, smaller image blocks otherwise.
+template <typename Body>
+void for_each_task(const ConvGeometry& g, int64_t work, Body body) {
+  const int64_t wanted_tasks = 4 * static_cast<int64_t>(num_threads());
+  const int64_t blocks = std::clamp<int64_t>((wanted_tasks + g.channels - 1) / g.channels, 1, g.batch);
+  const int64_t images_per_block = (g.batch + blocks - 1) / blocks;
+  parallel_for(g.channels * blocks, work, [&](int64_t index) {
+    const int64_t c = index / blocks, block = index % blocks;
+    const int64_t first = block * images_per_block, last = std::min(g.batch, first + images_per_block);
+    if (first < last) body(Task{c, first, last});
+  });
 }
 
 void check_layout(const char* op, const Tensor& image, const Tensor& columns, const ConvGeometry& g) {
@@ -100,10 +133,7 @@ void CpuBackend::im2col(const Tensor& image, const Tensor& columns, const ConvGe
     using T = decltype(zero);
     const T* in = image.data<T>();
     T* out = columns.data<T>();
-    parallel_for(g.batch * g.channels, columns.numel(), [&](int64_t plane) {
-      const int64_t n = plane / g.channels, c = plane % g.channels;
-      im2col_plane(in + plane * g.height * g.width, out, row_length, g, n, c);
-    });
+    for_each_task(g, columns.numel(), [&](const Task& task) { im2col_task(in, out, row_length, g, task); });
   });
 }
 
@@ -114,10 +144,7 @@ void CpuBackend::col2im(const Tensor& columns, const Tensor& image, const ConvGe
     using T = decltype(zero);
     const T* in = columns.data<T>();
     T* out = image.data<T>();
-    parallel_for(g.batch * g.channels, columns.numel(), [&](int64_t plane) {
-      const int64_t n = plane / g.channels, c = plane % g.channels;
-      col2im_plane(in, out + plane * g.height * g.width, row_length, g, n, c);
-    });
+    for_each_task(g, columns.numel(), [&](const Task& task) { col2im_task(in, out, row_length, g, task); });
   });
 }
 
