@@ -84,12 +84,15 @@ $(TEST_BIN): $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
+# The objects of every .cpp in directory $(1).
+objects_in = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard $(1)/*.cpp))
+
 .SECONDEXPANSION:
-$(BUILD)/apps/%: $$(patsubst %.cpp,$(BUILD)/obj/%.o,$$(wildcard apps/%/*.cpp)) $(APP_COMMON_OBJS) $(LIB)
+$(BUILD)/apps/%: $$(call objects_in,apps/$$*) $(APP_COMMON_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
-$(BUILD)/tutorials/%: $$(patsubst %.cpp,$(BUILD)/obj/%.o,$$(wildcard tutorials/%/*.cpp)) $(LIB)
+$(BUILD)/tutorials/%: $$(call objects_in,tutorials/$$*) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 

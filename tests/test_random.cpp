@@ -1,0 +1,78 @@
+// The Philox-4x32-10 generator against the known-answer vectors published
+// with Random123 (Salmon et al. 2011), and the properties the framework
+// relies on: reproducible from (seed, offset), independent of thread count.
+#include <cmath>
+
+#include "tests/helpers.h"
+#include "tensor/philox.h"
+
+using namespace gs;
+
+TEST_CASE("Philox-4x32-10 reproduces the Random123 known-answer vectors") {
+  PhiloxBlock zero = philox4x32_10(0, 0, 0, 0, 0, 0);
+  CHECK(zero.word[0] == 0x6627e8d5u);
+  CHECK(zero.word[1] == 0xe169c58du);
+  CHECK(zero.word[2] == 0xbc57ac4cu);
+  CHECK(zero.word[3] == 0x9b00dbd8u);
+  PhiloxBlock ones = philox4x32_10(~0u, ~0u, ~0u, ~0u, ~0u, ~0u);
+  CHECK(ones.word[0] == 0x408f276du);
+  CHECK(ones.word[1] == 0x41c83b0eu);
+  CHECK(ones.word[2] == 0xa20bc7c6u);
+  CHECK(ones.word[3] == 0x6d5451fdu);
+  PhiloxBlock pi = philox4x32_10(0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u, 0xa4093822u, 0x299f31d0u);
+  CHECK(pi.word[0] == 0xd16cfe09u);
+  CHECK(pi.word[1] == 0x94fdccebu);
+  CHECK(pi.word[2] == 0x5001e420u);
+  CHECK(pi.word[3] == 0x24126ea1u);
+}
+
+TEST_CASE("the same seed gives the same numbers; the stream advances") {
+  Generator g1(42), g2(42);
+  std::vector<float> a = randn({1000}, g1).to_vector<float>();
+  std::vector<float> b = randn({1000}, g2).to_vector<float>();
+  CHECK(a == b);
+  CHECK(g1.offset() == 250);  // 4 numbers per Philox block
+  std::vector<float> next = randn({1000}, g1).to_vector<float>();
+  CHECK(next != a);
+  Generator resumed(42);
+  resumed.set_state(42, 250);
+  CHECK(randn({1000}, resumed).to_vector<float>() == next);
+}
+
+TEST_CASE("random numbers do not depend on the number of threads") {
+  int threads = num_threads();
+  Generator g1(7), g2(7);
+  set_num_threads(1);
+  std::vector<float> one = rand({100000}, g1).to_vector<float>();
+  set_num_threads(2);
+  std::vector<float> two = rand({100000}, g2).to_vector<float>();
+  set_num_threads(threads);
+  CHECK(one == two);
+}
+
+TEST_CASE("distributions have the right moments") {
+  Generator gen(3);
+  const int64_t n = 200000;
+  Tensor u = rand({n}, gen, kFloat64);
+  CHECK(mean(u).item() == doctest::Approx(0.5).epsilon(0.01));
+  CHECK(var(u, {0}).item() == doctest::Approx(1.0 / 12).epsilon(0.02));
+  CHECK(min(u).item() > 0.0);
+  CHECK(max(u).item() < 1.0);
+  Tensor z = normal({n}, 2.0, 3.0, gen, kFloat64);
+  CHECK(mean(z).item() == doctest::Approx(2.0).epsilon(0.02));
+  CHECK(std::sqrt(var(z, {0}).item()) == doctest::Approx(3.0).epsilon(0.01));
+  Tensor w = uniform({n}, -1.0, 1.0, gen);
+  CHECK(min(w).item() >= -1.0);
+  CHECK(max(w).item() < 1.0);
+  Tensor coin = bernoulli({n}, 0.3, gen);
+  CHECK(mean(coin).item() == doctest::Approx(0.3).epsilon(0.02));
+}
+
+TEST_CASE("randperm is a permutation") {
+  Generator gen(9);
+  std::vector<int64_t> p = randperm(1000, gen).to_vector<int64_t>();
+  std::vector<int64_t> sorted = p;
+  std::sort(sorted.begin(), sorted.end());
+  for (int64_t i = 0; i < 1000; ++i) CHECK(sorted[i] == i);
+  CHECK(p != sorted);
+}

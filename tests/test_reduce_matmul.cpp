@@ -1,0 +1,107 @@
+// Reductions and matrix products: values against hand computations, gradients
+// against central differences.
+#include <cmath>
+
+#include "tests/helpers.h"
+
+using namespace gs;
+using testing::expect_close;
+using testing::expect_gradients_match;
+using testing::random_leaf;
+using Inputs = std::vector<Tensor>;
+
+TEST_CASE("reductions over any dims, with and without keepdim") {
+  Tensor x = arange(24, kFloat64).reshape({2, 3, 4});
+  CHECK(sum(x).item() == 276);
+  CHECK(mean(x).item() == 11.5);
+  expect_close(sum(x, {0, 2}), tensor(std::vector<double>{60, 92, 124}));
+  CHECK(sum(x, {0, 2}, true).shape() == Shape{1, 3, 1});
+  expect_close(sum(x, {-1}), tensor(std::vector<double>{6, 22, 38, 54, 70, 86}, {2, 3}));
+  expect_close(mean(x, {1}), tensor(std::vector<double>{4, 5, 6, 7, 16, 17, 18, 19}, {2, 4}));
+  expect_close(max(x, {1}), tensor(std::vector<double>{8, 9, 10, 11, 20, 21, 22, 23}, {2, 4}));
+  expect_close(min(x, {2}, true), tensor(std::vector<double>{0, 4, 8, 12, 16, 20}, {2, 3, 1}));
+  CHECK(max(x).item() == 23);
+  CHECK(min(x).item() == 0);
+  // variance of 0..3 is 1.25 (biased) and 5/3 (unbiased)
+  expect_close(var(x, {2}, false), full({2, 3}, 1.25, kFloat64), 1e-12);
+  expect_close(var(x, {2}, true), full({2, 3}, 5.0 / 3.0, kFloat64), 1e-12);
+}
+
+TEST_CASE("argmax and argmin pick the first extreme along a dim") {
+  Tensor x = tensor(std::vector<float>{3, 7, 7, 1, 0, 5, -2, 5}, {2, 4});
+  CHECK(argmax(x, 1).to_vector<int64_t>() == std::vector<int64_t>{1, 1});
+  CHECK(argmin(x, 1).to_vector<int64_t>() == std::vector<int64_t>{3, 2});
+  CHECK(argmax(x, 0).to_vector<int64_t>() == std::vector<int64_t>{0, 0, 0, 1});
+  CHECK(argmax(x, 1).dtype() == kInt64);
+}
+
+TEST_CASE("float32 sums keep their digits (double accumulation)") {
+  Tensor x = full({1 << 22}, 0.1f);  // 4M terms
+  CHECK(sum(x).item() == doctest::Approx(419430.4).epsilon(1e-6));
+}
+
+TEST_CASE("gradcheck: reductions") {
+  Tensor x = random_leaf({3, 4, 2}, 21);
+  SUBCASE("sum all") { expect_gradients_match([](const Inputs& in) { return sum(in[0]); }, {x}); }
+  SUBCASE("sum dims") { expect_gradients_match([](const Inputs& in) { return sum(in[0], {0, 2}); }, {x}); }
+  SUBCASE("sum keepdim") { expect_gradients_match([](const Inputs& in) { return sum(in[0], {1}, true); }, {x}); }
+  SUBCASE("mean") { expect_gradients_match([](const Inputs& in) { return mean(in[0], {-1}); }, {x}); }
+  SUBCASE("max") { expect_gradients_match([](const Inputs& in) { return max(in[0], {1}); }, {x}); }
+  SUBCASE("min") { expect_gradients_match([](const Inputs& in) { return min(in[0], {0, 1}, true); }, {x}); }
+  SUBCASE("max of all") { expect_gradients_match([](const Inputs& in) { return max(in[0]); }, {x}); }
+  SUBCASE("var unbiased") { expect_gradients_match([](const Inputs& in) { return var(in[0], {0}); }, {x}); }
+  SUBCASE("var biased") { expect_gradients_match([](const Inputs& in) { return var(in[0], {1, 2}, false); }, {x}); }
+  SUBCASE("sum of a transposed view") {
+    expect_gradients_match([](const Inputs& in) { return sum(in[0].transpose(0, 2), {1}); }, {x});
+  }
+}
+
+TEST_CASE("max shares the gradient equally between tied elements") {
+  Tensor x = tensor(std::vector<double>{1, 5, 5, 2}).requires_grad_();
+  max(x).backward();
+  expect_close(x.grad(), tensor(std::vector<double>{0, 0.5, 0.5, 0}));
+}
+
+TEST_CASE("matmul values, including transposed views passed to BLAS") {
+  Tensor a = tensor(std::vector<float>{1, 2, 3, 4, 5, 6}, {2, 3});
+  Tensor b = tensor(std::vector<float>{1, 0, 0, 1, 1, 1}, {3, 2});
+  expect_close(matmul(a, b), tensor(std::vector<float>{4, 5, 10, 11}, {2, 2}));
+  expect_close(matmul(a.t(), a), tensor(std::vector<float>{17, 22, 27, 22, 29, 36, 27, 36, 45}, {3, 3}));
+  expect_close(matmul(a, a.t()), tensor(std::vector<float>{14, 32, 32, 77}, {2, 2}));
+  // a column slice is neither row- nor column-major: it is copied first
+  Tensor wide = arange(12).reshape({3, 4});
+  expect_close(matmul(wide.slice(1, 0, 4, 2), tensor(std::vector<float>{1, 1}, {2, 1})),
+               tensor(std::vector<float>{2, 10, 18}, {3, 1}));
+}
+
+TEST_CASE("matmul and bmm against a naive triple loop") {
+  Generator gen(5);
+  Tensor a = randn({4, 5, 6}, gen, kFloat64), b = randn({4, 6, 3}, gen, kFloat64);
+  Tensor c = bmm(a, b);
+  std::vector<double> av = a.to_vector<double>(), bv = b.to_vector<double>(), expected(4 * 5 * 3, 0.0);
+  for (int n = 0; n < 4; ++n)
+    for (int i = 0; i < 5; ++i)
+      for (int j = 0; j < 3; ++j)
+        for (int k = 0; k < 6; ++k) expected[(n * 5 + i) * 3 + j] += av[(n * 5 + i) * 6 + k] * bv[(n * 6 + k) * 3 + j];
+  expect_close(c, tensor(expected, {4, 5, 3}), 1e-12);
+}
+
+TEST_CASE("gradcheck: matmul and bmm") {
+  Tensor a = random_leaf({3, 4}, 31), b = random_leaf({4, 5}, 32);
+  Tensor p = random_leaf({2, 3, 4}, 33), q = random_leaf({2, 4, 2}, 34);
+  SUBCASE("matmul") { expect_gradients_match([](const Inputs& in) { return matmul(in[0], in[1]); }, {a, b}); }
+  SUBCASE("matmul of transposed views") {
+    expect_gradients_match([](const Inputs& in) { return matmul(in[1].t(), in[0].t()); }, {a, b});
+  }
+  SUBCASE("bmm") { expect_gradients_match([](const Inputs& in) { return bmm(in[0], in[1]); }, {p, q}); }
+  SUBCASE("batched times shared matrix") {
+    expect_gradients_match([](const Inputs& in) { return matmul(in[0], in[1]); }, {p, b});
+  }
+}
+
+TEST_CASE("matmul names the shapes it cannot multiply") {
+  CHECK(testing::error_message([] { matmul(zeros({2, 3}), zeros({4, 5})); }) ==
+        "matmul: shapes [2,3] and [4,5] cannot be multiplied (3 columns vs 4 rows)");
+  CHECK(testing::error_message([] { matmul(zeros({2}), zeros({2, 2})); }) ==
+        "matmul: expects 2-D or 3-D tensors, got [2] and [2,2]");
+}
