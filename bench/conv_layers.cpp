@@ -3,35 +3,18 @@
 // (nn/im2col.h). The ratio shows what im2col/col2im, the layout copies and the
 // framework cost on top of the matrix products: target >= 60% of raw GEMM.
 //   build/bench/conv_layers [threads=2] [repetitions=15]
-#include <cblas.h>
-
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "nn/functional.h"
 #include "tensor/parallel.h"
 
-extern "C" char* openblas_get_config();
-
 using namespace gs;
+using gs::bench::median_ms;
 
 namespace {
-
-double median_ms(int repetitions, const std::function<void()>& body) {
-  body();  // warm-up: first touch of buffers, thread start
-  std::vector<double> times;
-  for (int r = 0; r < repetitions; ++r) {
-    auto start = std::chrono::steady_clock::now();
-    body();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
 
 struct GemmShape {
   bool transpose_a, transpose_b;
@@ -46,14 +29,14 @@ double raw_gemm_ms(const std::vector<GemmShape>& shapes, int repetitions) {
     b.emplace_back(s.k * s.n, 0.25f);
     c.emplace_back(s.m * s.n, 0.0f);
   }
-  return median_ms(repetitions, [&] {
+  return median_ms([&] {
     for (size_t i = 0; i < shapes.size(); ++i) {
       const GemmShape& s = shapes[i];
       cblas_sgemm(CblasRowMajor, s.transpose_a ? CblasTrans : CblasNoTrans, s.transpose_b ? CblasTrans : CblasNoTrans,
                   s.m, s.n, s.k, 1.0f, a[i].data(), s.transpose_a ? s.m : s.k, b[i].data(),
                   s.transpose_b ? s.k : s.n, 0.0f, c[i].data(), s.n);
     }
-  });
+  }, repetitions);
 }
 
 struct Layer {
@@ -69,8 +52,8 @@ int main(int argc, char** argv) {
   const int threads = argc > 1 ? std::atoi(argv[1]) : 2;
   const int repetitions = argc > 2 ? std::atoi(argv[2]) : 15;
   set_num_threads(threads);
-  std::printf("BLAS: %s; %d threads; median of %d repetitions; batch 64, float32\n", openblas_get_config(), threads,
-              repetitions);
+  std::printf("BLAS: %s; %d threads; median of %d repetitions; batch 64, float32\n", bench::blas_config().c_str(),
+              threads, repetitions);
   const int64_t batch = 64;
   const std::vector<Layer> layers = {
       {"D conv 1->64 k5 s2 same 28->14", false, 1, 64, 5, 2, 28, F::Padding::same()},
@@ -95,12 +78,12 @@ int main(int argc, char** argv) {
                               : F::conv2d(x, w, b, layer.stride, layer.padding);
     };
     const Tensor grad = randn(forward().shape(), gen);
-    const double ms = median_ms(repetitions, [&] {
+    const double ms = median_ms([&] {
       x.zero_grad();
       w.zero_grad();
       b.zero_grad();
       forward().backward(grad);
-    });
+    }, repetitions);
 
     // The GEMMs of nn/im2col.h. "Pixels" are the small side's: conv2d's output,
     // conv_transpose2d's input.

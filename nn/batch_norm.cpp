@@ -77,7 +77,8 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
   const bool need_gamma = gamma.defined() && gamma.requires_grad();
   const bool need_beta = beta.defined() && beta.requires_grad();
   record(y, "batch_norm", {x, gamma, beta},
-         [dims, channel_shape, channels, normalized, inverse_std, need_gamma, need_beta,
+         // normalized.detach(): without gamma and beta, y *is* normalized (never capture the output).
+         [dims, channel_shape, channels, normalized = normalized.detach(), inverse_std, need_gamma, need_beta,
           gamma = gamma.defined() ? gamma.detach() : Tensor()](const Tensor& grad) {
            const Tensor grad_normalized = gamma.defined() ? grad * gamma.view(channel_shape) : grad;
            Tensor dx = inverse_std * (grad_normalized - grad_normalized.mean(dims, true) -

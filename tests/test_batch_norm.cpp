@@ -50,9 +50,9 @@ TEST_CASE("batch_norm training normalises each feature map and updates the runni
   const double m = n * s;
   expect_close(running_mean, tensor(std::vector<double>{0.9 * 1.0 + 0.1 * mean[0], 0.9 * -1.0 + 0.1 * mean[1]}),
                1e-12, 1e-12);
-  expect_close(running_var,
-               tensor(std::vector<double>{0.9 * 2.0 + 0.1 * var[0] * m / (m - 1), 0.9 * 0.5 + 0.1 * var[1] * m / (m - 1)}),
-               1e-12, 1e-12);
+  const double bessel = m / (m - 1);
+  const std::vector<double> expected_var = {0.9 * 2.0 + 0.1 * var[0] * bessel, 0.9 * 0.5 + 0.1 * var[1] * bessel};
+  expect_close(running_var, tensor(expected_var), 1e-12, 1e-12);
 }
 
 TEST_CASE("batch_norm on [N, C] normalises each feature over the batch") {

@@ -212,8 +212,8 @@ TEST_CASE("convolution errors explain the mistake") {
             .find("expects an input [N, C, H, W]") != std::string::npos);
   CHECK(gs::testing::error_message([&] { F::conv2d(x, zeros({4, 3, 9, 9})); }).find("does not fit") !=
         std::string::npos);
-  CHECK(gs::testing::error_message([&] { F::conv2d(x, zeros({4, 3, 3, 3}), zeros({5})); }).find("bias must have shape [4]") !=
-        std::string::npos);
+  CHECK(gs::testing::error_message([&] { F::conv2d(x, zeros({4, 3, 3, 3}), zeros({5})); })
+            .find("bias must have shape [4]") != std::string::npos);
   CHECK(gs::testing::error_message([&] { F::conv2d(x, zeros({4, 3, 3, 3}), Tensor(), 0); }).find("stride") !=
         std::string::npos);
   CHECK(gs::testing::error_message([&] {

@@ -10,7 +10,8 @@ using gs::testing::expect_gradients_match;
 using gs::testing::random_leaf;
 
 TEST_CASE("logsumexp does not overflow: logsumexp([1000, 1000]) = 1000 + log 2") {
-  CHECK(F::logsumexp(tensor(std::vector<double>{1000, 1000}), 0).item() == doctest::Approx(1000 + std::log(2.0)).epsilon(1e-15));
+  CHECK(F::logsumexp(tensor(std::vector<double>{1000, 1000}), 0).item() ==
+        doctest::Approx(1000 + std::log(2.0)).epsilon(1e-15));
   CHECK(F::logsumexp(tensor(std::vector<float>{1000, 1000}), 0).item() == doctest::Approx(1000 + std::log(2.0)));
   CHECK(F::logsumexp(tensor(std::vector<double>{-1000, -1000}), 0).item() == doctest::Approx(-1000 + std::log(2.0)));
 }
