@@ -68,6 +68,21 @@ struct AdamUpdate {
   int64_t step = 1;
 };
 
+// Where the k x k windows of a convolution sit on an image (im2col/col2im).
+// The image is [batch, channels, height, width]; the window of output pixel
+// (oh, ow) with kernel tap (kh, kw) reads image pixel
+//   (oh * stride_h - pad_top + kh * dilation_h, ow * stride_w - pad_left + kw * dilation_w),
+// and taps that fall outside the image read zero. Padding at the bottom/right
+// is implied by out_height/out_width.
+struct ConvGeometry {
+  int64_t batch = 1, channels = 1, height = 1, width = 1;
+  int64_t kernel_h = 1, kernel_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t pad_top = 0, pad_left = 0;
+  int64_t dilation_h = 1, dilation_w = 1;
+  int64_t out_height = 1, out_width = 1;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -105,6 +120,15 @@ class Backend {
                       double b) = 0;
 
   // ---- kernels of the nn ops (convolution, normalisation, losses) ----
+  // columns[(c, kh, kw), (n, oh, ow)] = image[n, c, ih, iw] (0 outside the image);
+  // image contiguous [N, C, H, W], columns contiguous [C*kH*kW, N*outH*outW].
+  virtual void im2col(const Tensor& image, const Tensor& columns, const ConvGeometry& geometry) = 0;
+  // The adjoint of im2col: image[n, c, ih, iw] = sum of the columns entries that
+  // im2col would have copied from that pixel. Overwrites `image`.
+  virtual void col2im(const Tensor& columns, const Tensor& image, const ConvGeometry& geometry) = 0;
+  // out[i, k] = (labels[i] == k) for int64 labels [N] and a floating out [N, K];
+  // a label outside [0, K) is a gs::Error naming `op`.
+  virtual void one_hot(const Tensor& labels, const Tensor& out, const char* op) = 0;
 
   // ---- optimizer update kernels ----
   // One optimizer step on one parameter, in place; param, grad and the state

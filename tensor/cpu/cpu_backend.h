@@ -25,6 +25,9 @@ class CpuBackend final : public Backend {
   void random(RandomKind kind, const Tensor& out, uint64_t seed, uint64_t offset, double a, double b) override;
 
   // ---- kernels of the nn ops (convolution, normalisation, losses) ----
+  void im2col(const Tensor& image, const Tensor& columns, const ConvGeometry& geometry) override;
+  void col2im(const Tensor& columns, const Tensor& image, const ConvGeometry& geometry) override;
+  void one_hot(const Tensor& labels, const Tensor& out, const char* op) override;
 
   // ---- optimizer update kernels ----
   void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
