@@ -45,6 +45,29 @@ struct GemmArgs {
   int64_t batch = 1, stride_a = 0, stride_b = 0, stride_c = 0;
 };
 
+// The hyperparameters of one SGD step (PyTorch's semantics):
+//   g = grad + weight_decay * p
+//   buf = first_step ? g : momentum * buf + (1 - dampening) * g    (when momentum != 0)
+//   g = nesterov ? g + momentum * buf : buf
+//   p -= lr * g
+struct SgdUpdate {
+  double lr = 0, momentum = 0, dampening = 0, weight_decay = 0;
+  bool nesterov = false;
+  bool first_step = false;  // the momentum buffer is still empty
+};
+
+// One bias-corrected Adam step (Kingma & Ba 2015), step t = 1, 2, ...:
+//   g = grad + weight_decay * p
+//   m = beta1 m + (1 - beta1) g,   v = beta2 v + (1 - beta2) g^2
+//   m_hat = m / (1 - beta1^t),     v_hat = v / (1 - beta2^t)
+//   p -= lr * m_hat / (sqrt(v_hat) + eps)        or, with eps_inside_sqrt,
+//   p -= lr * m_hat / sqrt(v_hat + eps)          (Salimans et al.'s code)
+struct AdamUpdate {
+  double lr = 0, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0;
+  bool eps_inside_sqrt = false;
+  int64_t step = 1;
+};
+
 // Where the k x k windows of a convolution sit on an image (im2col/col2im).
 // The image is [batch, channels, height, width]; the window of output pixel
 // (oh, ow) with kernel tap (kh, kw) reads image pixel
@@ -108,6 +131,12 @@ class Backend {
   virtual void one_hot(const Tensor& labels, const Tensor& out, const char* op) = 0;
 
   // ---- optimizer update kernels ----
+  // One optimizer step on one parameter, in place; param, grad and the state
+  // tensors are contiguous, of one float dtype and shape (optim/sgd.h, optim/adam.h).
+  virtual void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
+                          const SgdUpdate& update) = 0;
+  virtual void adam_update(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
+                           const AdamUpdate& update) = 0;
 };
 
 Backend& backend(Device device);

@@ -31,6 +31,10 @@ class CpuBackend final : public Backend {
   void one_hot(const Tensor& labels, const Tensor& out, const char* op) override;
 
   // ---- optimizer update kernels ----
+  void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
+                  const SgdUpdate& update) override;
+  void adam_update(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
+                   const AdamUpdate& update) override;
 };
 
 // Calls body(T{}) with T the C++ type of a floating dtype; gs::Error otherwise.

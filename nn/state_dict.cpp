@@ -1,0 +1,18 @@
+#include "nn/state_dict.h"
+
+namespace gs {
+
+StateDict with_prefix(const StateDict& dict, const std::string& prefix) {
+  StateDict out;
+  for (const auto& [name, tensor] : dict) out[prefix + name] = tensor;
+  return out;
+}
+
+StateDict select_prefix(const StateDict& dict, const std::string& prefix) {
+  StateDict out;
+  for (const auto& [name, tensor] : dict)
+    if (name.compare(0, prefix.size(), prefix) == 0) out[name.substr(prefix.size())] = tensor;
+  return out;
+}
+
+}  // namespace gs

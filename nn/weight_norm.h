@@ -1,0 +1,52 @@
+// Weight normalisation (Salimans & Kingma 2016, "Weight Normalization: A Simple
+// Reparameterization to Accelerate Training of Deep Neural Networks"):
+//   w = g * v / ||v||,  the norm taken per output unit (a row of a Linear
+// weight, a filter of a Conv2d weight), so the length g of each unit's weight
+// vector is learned separately from its direction v.
+//
+// Data-dependent initialisation (section 3 of the paper): run a first batch
+// with g = 1, b = 0, then set g = 1 / std and b = -mean / std per unit, so that
+// on that batch the pre-activations have zero mean and unit variance.
+// Parameters are named as in PyTorch's weight_norm: weight_v, weight_g, bias.
+#pragma once
+#include "nn/functional.h"
+#include "nn/module.h"
+
+namespace gs::nn {
+
+// w = g * v / ||v||, v [out, ...], g [out]; differentiable in v and g.
+Tensor weight_norm(const Tensor& v, const Tensor& g);
+
+class WeightNormLinear : public Module {
+ public:
+  WeightNormLinear(int64_t in_features, int64_t out_features, bool bias = true, Generator& gen = default_generator());
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "WeightNormLinear"; }
+  Tensor weight() const { return weight_norm(weight_v, weight_g); }
+  // Sets weight_g and bias from this batch (see above) and returns the layer's
+  // output on it. init_scale multiplies g (the original code's init_scale).
+  Tensor initialize_from_batch(const Tensor& input, double init_scale = 1.0);
+
+  Tensor weight_v;  // direction [out, in], N(0, 0.05) as in the original code
+  Tensor weight_g;  // length [out], starts at 1
+  Tensor bias;      // [out], starts at 0
+};
+
+class WeightNormConv2d : public Module {
+ public:
+  WeightNormConv2d(int64_t in_channels, int64_t out_channels, F::Pair kernel_size, F::Pair stride = 1,
+                   F::Padding padding = F::Padding::valid(), F::Pair dilation = 1, bool bias = true,
+                   Generator& gen = default_generator());
+  Tensor forward(const Tensor& input) override;
+  std::string type_name() const override { return "WeightNormConv2d"; }
+  Tensor weight() const { return weight_norm(weight_v, weight_g); }
+  Tensor initialize_from_batch(const Tensor& input, double init_scale = 1.0);
+
+  Tensor weight_v;  // direction [Cout, Cin, kH, kW]
+  Tensor weight_g;  // length [Cout]
+  Tensor bias;      // [Cout]
+  F::Pair stride, dilation;
+  F::Padding padding;
+};
+
+}  // namespace gs::nn

@@ -1,0 +1,6 @@
+// Everything of gs::optim in one include.
+#pragma once
+#include "optim/adam.h"
+#include "optim/optimizer.h"
+#include "optim/schedulers.h"
+#include "optim/sgd.h"
