@@ -89,18 +89,14 @@ int main(int argc, char** argv) {
     // conv_transpose2d's input.
     const Tensor y = forward().detach();
     const int64_t pixels = batch * (layer.transposed ? layer.in_size * layer.in_size : y.size(2) * y.size(3));
-    std::vector<GemmShape> shapes;
-    if (!layer.transposed) {
-      const int64_t rows = layer.in_channels * k * k;
-      shapes = {{false, false, layer.out_channels, pixels, rows},   // Y = W cols
-                {true, false, rows, pixels, layer.out_channels},    // dcols = W^T dY
-                {false, true, layer.out_channels, rows, pixels}};   // dW = dY cols^T
-    } else {
-      const int64_t rows = layer.out_channels * k * k;
-      shapes = {{true, false, rows, pixels, layer.in_channels},     // cols = W^T X
-                {false, false, layer.in_channels, pixels, rows},    // dX = W im2col(dY)
-                {false, true, layer.in_channels, rows, pixels}};    // dW = X im2col(dY)^T
-    }
+    const int64_t rows = (layer.transposed ? layer.out_channels : layer.in_channels) * k * k;
+    const std::vector<GemmShape> shapes =
+        !layer.transposed ? std::vector<GemmShape>{{false, false, layer.out_channels, pixels, rows},   // Y = W cols
+                                                   {true, false, rows, pixels, layer.out_channels},    // dcols = W^T dY
+                                                   {false, true, layer.out_channels, rows, pixels}}    // dW = dY cols^T
+                          : std::vector<GemmShape>{{true, false, rows, pixels, layer.in_channels},     // cols = W^T X
+                                                   {false, false, layer.in_channels, pixels, rows},    // dX = W im2col(dY)
+                                                   {false, true, layer.in_channels, rows, pixels}};    // dW = X im2col(dY)^T
     double flops = 0;
     for (const GemmShape& s : shapes) flops += 2.0 * s.m * s.n * s.k;
     const double raw_ms = raw_gemm_ms(shapes, repetitions);
