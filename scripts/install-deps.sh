@@ -15,6 +15,8 @@ packages=(
   nlohmann-json3-dev          # safetensors checkpoint headers
   curl ca-certificates        # make data: downloads when no mirror holds the files
 )
+# Optional, not installed here: dataset-fashion-mnist (Fashion-MNIST; the data loaders
+# and tutorial 03 find it in /usr/share/datasets/fashion-mnist when it is installed).
 
 missing=()
 for p in "${packages[@]}"; do
