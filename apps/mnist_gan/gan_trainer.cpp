@@ -1,0 +1,120 @@
+#include "apps/mnist_gan/gan_trainer.h"
+
+#include "apps/common/mnist_models.h"
+
+namespace gs::apps {
+namespace {
+
+optim::AdamOptions adam_options(const GanSettings& s) {
+  optim::AdamOptions options;
+  options.lr = s.learning_rate;
+  options.beta1 = s.beta1;
+  options.beta2 = s.beta2;
+  return options;
+}
+
+double mean_probability(const Tensor& logits) { return mean(sigmoid(logits)).item(); }
+
+}  // namespace
+
+GanTrainer::GanTrainer(const GanSettings& settings, Device device)
+    : settings_(settings), device_(device), init_stream_(settings.seed), noise_stream_(settings.seed + 1) {
+  generator = make_dcgan_generator(init_stream_);
+  discriminator = make_dcgan_discriminator(init_stream_);
+  dcgan_init(*generator, init_stream_);
+  dcgan_init(*discriminator, init_stream_);
+  generator->to(device);
+  discriminator->to(device);
+  generator_optimizer_ = std::make_unique<optim::Adam>(generator->parameters(), adam_options(settings));
+  discriminator_optimizer_ = std::make_unique<optim::Adam>(discriminator->parameters(), adam_options(settings));
+}
+
+void GanTrainer::set_discriminator_frozen(bool frozen) {
+  for (Tensor& parameter : discriminator->parameters()) parameter.requires_grad_(!frozen);
+}
+
+StepLosses GanTrainer::step(const Tensor& real_images) {
+  const int64_t n = real_images.size(0);
+  Tensor z = randn({n, kLatentSize}, noise_stream_, {kFloat32, device_});
+  StepLosses losses;
+
+  // 1. Discriminator: real images should score real_label, generated ones 0.
+  Tensor fake;
+  {
+    NoGradGuard no_grad;  // G is not trained in this half: no graph through it
+    fake = generator->forward(z);
+  }
+  discriminator_optimizer_->zero_grad();
+  Tensor logits_real = discriminator->forward(real_images);
+  Tensor logits_fake = discriminator->forward(fake);
+  Tensor loss_real = F::binary_cross_entropy_with_logits(logits_real, full_like(logits_real, settings_.real_label));
+  Tensor loss_fake = F::binary_cross_entropy_with_logits(logits_fake, zeros_like(logits_fake));
+  Tensor loss_d = loss_real + loss_fake;
+  loss_d.backward();
+  discriminator_optimizer_->step();
+
+  // 2. Generator, through the frozen discriminator: maximise log D(G(z))
+  //    (the non-saturating loss: strong gradients while D still wins easily).
+  set_discriminator_frozen(true);
+  generator_optimizer_->zero_grad();
+  Tensor logits_generated = discriminator->forward(generator->forward(z));
+  Tensor loss_g = F::binary_cross_entropy_with_logits(logits_generated, ones_like(logits_generated));
+  loss_g.backward();
+  generator_optimizer_->step();
+  set_discriminator_frozen(false);
+
+  losses.discriminator = loss_d.item();
+  losses.generator = loss_g.item();
+  losses.d_real = mean_probability(logits_real.detach());
+  losses.d_fake = mean_probability(logits_fake.detach());
+  ++iteration;
+  return losses;
+}
+
+Tensor GanTrainer::epoch_order(int64_t dataset_size, int64_t epoch_index) const {
+  Generator order_stream(settings_.seed * 0x9E3779B97F4A7C15ull + 7);
+  order_stream.set_state(order_stream.seed(), static_cast<uint64_t>(epoch_index) << 32);
+  return randperm(dataset_size, order_stream);
+}
+
+Tensor GanTrainer::sample(const Tensor& z) {
+  NoGradGuard no_grad;
+  generator->eval();
+  Tensor images = generator->forward(z.to(device_));
+  generator->train();
+  return images;
+}
+
+void GanTrainer::save_checkpoint(const std::string& path) const {
+  StateDict state = with_prefix(generator->state_dict(), "generator.");
+  for (const auto& entry : with_prefix(discriminator->state_dict(), "discriminator.")) state.insert(entry);
+  for (const auto& entry : with_prefix(generator_optimizer_->state_dict(), "generator_optimizer.")) state.insert(entry);
+  for (const auto& entry : with_prefix(discriminator_optimizer_->state_dict(), "discriminator_optimizer."))
+    state.insert(entry);
+  state["run.noise_stream"] = tensor(std::vector<int64_t>{static_cast<int64_t>(noise_stream_.seed()),
+                                                          static_cast<int64_t>(noise_stream_.offset())});
+  state["run.position"] = tensor(std::vector<int64_t>{iteration, epoch, batch_in_epoch});
+  save(state, path, {{"format", "gradschool mnist_gan checkpoint"}});
+}
+
+void GanTrainer::load_checkpoint(const std::string& path) {
+  StateDict state = load(path);
+  auto entry = [&](const std::string& name) {
+    auto found = state.find(name);
+    check(found != state.end(), path, ": not a mnist_gan checkpoint (no '", name, "')");
+    return found->second;
+  };
+  generator->load_state_dict(select_prefix(state, "generator."));
+  discriminator->load_state_dict(select_prefix(state, "discriminator."));
+  generator_optimizer_->load_state_dict(select_prefix(state, "generator_optimizer."));
+  discriminator_optimizer_->load_state_dict(select_prefix(state, "discriminator_optimizer."));
+  std::vector<int64_t> stream = entry("run.noise_stream").to_vector<int64_t>();
+  std::vector<int64_t> position = entry("run.position").to_vector<int64_t>();
+  check(stream.size() == 2 && position.size() == 3, path, ": malformed run state");
+  noise_stream_.set_state(static_cast<uint64_t>(stream[0]), static_cast<uint64_t>(stream[1]));
+  iteration = position[0];
+  epoch = position[1];
+  batch_in_epoch = position[2];
+}
+
+}  // namespace gs::apps

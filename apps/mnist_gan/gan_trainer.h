@@ -1,0 +1,58 @@
+// One DCGAN training run: the two models, their optimizers, the random
+// streams, and where the run stands. Everything needed to continue a run
+// exactly lives in its checkpoint.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "nn/nn.h"
+#include "optim/optim.h"
+
+namespace gs::apps {
+
+struct GanSettings {
+  int64_t batch_size = 64;
+  double learning_rate = 2e-4;
+  double beta1 = 0.5, beta2 = 0.999;
+  double real_label = 1.0;  // one-sided label smoothing sets this to e.g. 0.9
+  uint64_t seed = 1;
+};
+
+struct StepLosses {
+  double discriminator = 0, generator = 0;
+  double d_real = 0, d_fake = 0;  // mean D(x) and D(G(z)) (probabilities) in the D step
+};
+
+class GanTrainer {
+ public:
+  GanTrainer(const GanSettings& settings, Device device);
+
+  // One iteration, as in the lecture:
+  //  1. train D on a real batch (target real_label) and a fake batch G(z) (target 0);
+  //  2. train G through the frozen D with the non-saturating loss (fake target 1).
+  StepLosses step(const Tensor& real_images);
+
+  // The epoch's shuffled order of the training set (reproducible from seed and epoch).
+  Tensor epoch_order(int64_t dataset_size, int64_t epoch) const;
+
+  // Samples G(z) in eval mode (batch-norm running statistics), no graph.
+  Tensor sample(const Tensor& z);
+
+  void save_checkpoint(const std::string& path) const;
+  void load_checkpoint(const std::string& path);
+
+  std::shared_ptr<nn::Sequential> generator, discriminator;
+  int64_t iteration = 0;       // steps taken so far
+  int64_t epoch = 0;           // the epoch in progress
+  int64_t batch_in_epoch = 0;  // its next batch
+
+ private:
+  void set_discriminator_frozen(bool frozen);
+
+  GanSettings settings_;
+  Device device_;
+  Generator init_stream_, noise_stream_;
+  std::unique_ptr<optim::Adam> generator_optimizer_, discriminator_optimizer_;
+};
+
+}  // namespace gs::apps
