@@ -228,9 +228,9 @@ int main(int argc, char** argv) {
   app.add_option("--delay", options.delay, "GIF frame delay in 1/100 s")->check(CLI::Range(1, 1000))->capture_default_str();
   app.add_flag("--table", options.table, "print a handout table of output sizes (uses --padding's number as p if "
                                          "numeric, --dilation, and the --table-* lists) and nothing else");
-  app.add_option("--table-inputs", options.ranges.inputs, "input sizes for --table")->check(CLI::Range(1, 4096))->capture_default_str();
-  app.add_option("--table-kernels", options.ranges.kernels, "kernel sizes for --table")->check(CLI::Range(1, 64))->capture_default_str();
-  app.add_option("--table-strides", options.ranges.strides, "strides for --table")->check(CLI::Range(1, 64))->capture_default_str();
+  app.add_option("--table-inputs", options.ranges.inputs, "input sizes for --table, comma separated")->delimiter(',')->check(CLI::Range(1, 4096))->capture_default_str();
+  app.add_option("--table-kernels", options.ranges.kernels, "kernel sizes for --table")->delimiter(',')->check(CLI::Range(1, 64))->capture_default_str();
+  app.add_option("--table-strides", options.ranges.strides, "strides for --table")->delimiter(',')->check(CLI::Range(1, 64))->capture_default_str();
   app.add_option("--table-pad", options.ranges.pad, "the numeric padding column of --table")->check(CLI::Range(0, 64))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   return run_reporting_errors("padding_demo", [&] { run(options); });
