@@ -133,8 +133,9 @@ std::string formula(const ConvDim& dim) {
       {'s', std::to_string(dim.stride)},         {'p', std::to_string(pads.before)},
       {'a', std::to_string(a)},                  {'P', std::to_string(pads.before + pads.after)}};
   std::ostringstream out;
-  out << "o" << prime << " = " << substitute(text, symbols) << " = " << substitute(text, numbers) << " = "
-      << output_size(dim);
+  const std::string with_numbers = substitute(text, numbers), result = std::to_string(output_size(dim));
+  out << "o" << prime << " = " << substitute(text, symbols) << " = " << with_numbers;
+  if (with_numbers != result) out << " = " << result;
   return out.str();
 }
 
