@@ -50,6 +50,19 @@ TEST_CASE("random numbers do not depend on the number of threads") {
   CHECK(one == two);
 }
 
+TEST_CASE("a normal fill is philox_normal element by element, for any length and offset") {
+  for (int64_t n : {1, 2, 3, 5, 1001}) {
+    Generator gen(11);
+    gen.set_state(11, 5);
+    const std::vector<double> drawn = normal({n}, 0.5, 2.0, gen, kFloat64).to_vector<double>();
+    for (int64_t i = 0; i < n; ++i) {
+      CAPTURE(n);
+      CAPTURE(i);
+      CHECK(drawn[i] == 0.5 + 2.0 * philox_normal(11, 5, i));
+    }
+  }
+}
+
 TEST_CASE("distributions have the right moments") {
   Generator gen(3);
   const int64_t n = 200000;
