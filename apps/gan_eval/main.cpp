@@ -150,10 +150,10 @@ void print_json(const Options& o, const std::string& trained_for, double classif
               o.generator.c_str(), trained_for.c_str(), o.classifier.c_str(), classifier_accuracy,
               static_cast<long long>(o.samples), static_cast<unsigned long long>(o.seed));
   for (size_t r = 0; r < rows.size(); ++r) {
-    std::printf("%s\n  {\"images\": \"%s\", \"score\": %.4f, \"fid\": ", r ? "," : "", rows[r].name.c_str(),
+    std::printf("%s\n  {\"images\": \"%s\", \"score\": %.8g, \"fid\": ", r ? "," : "", rows[r].name.c_str(),
                 rows[r].quality.score);
     if (rows[r].has_frechet) {
-      std::printf("%.4f", rows[r].quality.frechet);
+      std::printf("%.8g", rows[r].quality.frechet);
     } else {
       std::printf("null");
     }
@@ -205,7 +205,8 @@ void evaluate(const Options& o) {
   rows.push_back({"generated, BN batch statistics", measure(generated_batch, reference), true});
 
   fs::create_directories(o.out);
-  const std::string running_grid = o.out + "/samples_by_class.png", batch_grid = o.out + "/samples_by_class_bn_batch.png";
+  const std::string running_grid = o.out + "/samples_by_class.png";
+  const std::string batch_grid = o.out + "/samples_by_class_bn_batch.png";
   save_samples_by_class(running_samples, generated_running.probabilities, running_grid);
   save_samples_by_class(batch_samples, generated_batch.probabilities, batch_grid);
 

@@ -108,7 +108,8 @@ void train(const Options& o) {
     log << epochs_done << ',' << trainer.iteration << ',' << train_loss << ',' << train_accuracy << ','
         << test_accuracy << ',' << progress.elapsed_seconds() << '\n';
     log.flush();
-    if (!stopped_early) trainer.finish_epoch();
+    // Also when the time or step budget ran out on the epoch's last batch.
+    if (trainer.batch_in_epoch == batches_per_epoch) trainer.finish_epoch();
     trainer.save_checkpoint(checkpoint, test_accuracy);
   }
   std::printf("%s after %lld iterations in %s: test accuracy %.2f%%\n",
