@@ -63,7 +63,7 @@ TEST_CASE("gan_eval reports score, FID and class histogram for samples and real 
   INFO(run.output);
   REQUIRE(run.status == 0);
   const json result = json_result(run.output);
-  CHECK(result["trained_for"] == "iteration 4, 1 epochs and 0 batches");
+  CHECK(result["trained_for"] == "iteration 4 (epochs done: 1, batches into the next: 0)");
   const json& rows = result["rows"];
   REQUIRE(rows.size() == 4);
   CHECK(rows[0]["images"] == "real test images (reference)");

@@ -46,7 +46,7 @@ struct Row {
 
 struct LoadedGenerator {
   std::shared_ptr<nn::Sequential> model;
-  std::string trained_for;  // "iteration 937, epoch 1", from the checkpoint's run state
+  std::string trained_for;  // e.g. "iteration 937 (epochs done: 1, batches into the next: 0)"
 };
 
 LoadedGenerator load_generator(const std::string& path) {
@@ -65,8 +65,8 @@ LoadedGenerator load_generator(const std::string& path) {
   auto position = state.find("run.position");  // iteration, epoch in progress, its next batch
   if (position != state.end() && position->second.numel() == 3) {
     const std::vector<int64_t> p = position->second.to_vector<int64_t>();
-    loaded.trained_for = "iteration " + std::to_string(p[0]) + ", " + std::to_string(p[1]) + " epochs and " +
-                         std::to_string(p[2]) + " batches";
+    loaded.trained_for = "iteration " + std::to_string(p[0]) + " (epochs done: " + std::to_string(p[1]) +
+                         ", batches into the next: " + std::to_string(p[2]) + ")";
   }
   return loaded;
 }
