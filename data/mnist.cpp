@@ -59,11 +59,17 @@ std::vector<std::string> mirror_candidates(const std::string& subdir) {
   return {std::string(mirror) + "/" + subdir, mirror};
 }
 
+// --data names the folder of the four files, or its parent (`--data data`
+// finds data/mnist).
 std::string find_data_dir(const std::string& data_flag, const std::vector<std::string>& candidates,
-                          bool (*has_files)(const std::string&), const std::string& what) {
+                          bool (*has_files)(const std::string&), const std::string& what,
+                          const std::string& subdir) {
   if (!data_flag.empty()) {
-    check(has_files(data_flag), "--data ", data_flag, ": this directory does not hold the ", what, " files");
-    return data_flag;
+    if (has_files(data_flag)) return data_flag;
+    const std::string nested = data_flag + "/" + subdir;
+    check(has_files(nested), "--data ", data_flag, ": neither this directory nor ", nested, " holds the ", what,
+          " files (the four *-ubyte.gz files)");
+    return nested;
   }
   for (const std::string& dir : candidates) {
     if (has_files(dir)) return dir;
@@ -74,12 +80,12 @@ std::string find_data_dir(const std::string& data_flag, const std::vector<std::s
 std::string find_mnist_dir(const std::string& data_flag) {
   std::vector<std::string> candidates{"data/mnist"};
   for (const std::string& dir : mirror_candidates("mnist")) candidates.push_back(dir);
-  return find_data_dir(data_flag, candidates, has_mnist_files, "MNIST");
+  return find_data_dir(data_flag, candidates, has_mnist_files, "MNIST", "mnist");
 }
 
 std::string find_fashion_mnist_dir(const std::string& data_flag) {
   return find_data_dir(data_flag, {"data/fashion-mnist", "/usr/share/datasets/fashion-mnist"}, has_mnist_files,
-                       "Fashion-MNIST");
+                       "Fashion-MNIST", "fashion-mnist");
 }
 
 Dataset load_mnist(const std::string& dir, Split split, PixelRange range) {

@@ -31,9 +31,11 @@ Dataset load_mnist(const std::string& dir, Split split, PixelRange range = Pixel
 Dataset load_fashion_mnist(const std::string& dir, Split split, PixelRange range = PixelRange::kMinusOneToOne);
 
 // The first directory in `candidates` whose `has_files(dir)` is true, or "".
-// A non-empty flag is the only candidate and must hold the files (gs::Error otherwise).
+// A non-empty flag is the only candidate: it or its `subdir` must hold the
+// files (gs::Error otherwise).
 std::string find_data_dir(const std::string& data_flag, const std::vector<std::string>& candidates,
-                          bool (*has_files)(const std::string&), const std::string& what);
+                          bool (*has_files)(const std::string&), const std::string& what,
+                          const std::string& subdir);
 // $GRADSCHOOL_DATA_MIRROR/<subdir> and $GRADSCHOOL_DATA_MIRROR, when the variable is set.
 std::vector<std::string> mirror_candidates(const std::string& subdir);
 

@@ -77,8 +77,14 @@ TEST_CASE("find_mnist_dir honours --data, and loading from nowhere explains how 
   }
   CHECK(find_mnist_dir(dir.path()) == dir.path());
   CHECK(load_mnist(dir.path(), Split::kTest).labels.to_vector<int64_t>() == std::vector<int64_t>{1, 7});
+  TempDir parent;  // --data may also name the folder above mnist/
+  std::filesystem::create_directory(parent.file("mnist"));
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    std::filesystem::copy(entry.path(), parent.file("mnist"));
+  CHECK(find_mnist_dir(parent.path()) == parent.file("mnist"));
   CHECK(error_message([] { find_mnist_dir("/nonexistent"); }) ==
-        "--data /nonexistent: this directory does not hold the MNIST files");
+        "--data /nonexistent: neither this directory nor /nonexistent/mnist holds the MNIST files (the four "
+        "*-ubyte.gz files)");
   CHECK(error_message([] { load_mnist("", Split::kTrain); }).find("MNIST not found. Run `make data`") == 0);
 }
 
