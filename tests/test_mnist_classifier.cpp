@@ -86,8 +86,8 @@ TEST_CASE("mnist_classifier explains what is wrong") {
   TempDir empty, out;
   testing::ProgramRun missing = run_app("mnist_classifier", "--data " + empty.path() + " --out " + out.path());
   CHECK(missing.status == 1);
-  CHECK(missing.output.find("mnist_classifier: --data " + empty.path() +
-                            ": this directory does not hold the MNIST files") == 0);
+  CHECK(missing.output.find("mnist_classifier: --data " + empty.path() + ": neither this directory nor " +
+                            empty.path() + "/mnist holds the MNIST files") == 0);
   TempDir data;
   testing::write_mnist_fixture(data, 20, 10);
   testing::ProgramRun no_checkpoint =

@@ -214,7 +214,7 @@ void evaluate(const Options& o) {
     print_json(o, generator.trained_for, classifier_accuracy, rows);
     return;
   }
-  std::printf("%lld samples of %s (%s),\njudged by %s (test accuracy %.2f%%)\n\n",
+  std::printf("%lld samples of %s, trained to %s,\njudged by %s (test accuracy %.2f%%)\n\n",
               static_cast<long long>(o.samples), o.generator.c_str(), generator.trained_for.c_str(),
               o.classifier.c_str(), 100.0 * classifier_accuracy);
   print_table(rows);
