@@ -43,6 +43,7 @@ MnistClassifier::MnistClassifier(Generator& gen) {
 }
 
 Tensor MnistClassifier::features(const Tensor& images) { return body_->forward(images); }
-Tensor MnistClassifier::forward(const Tensor& images) { return head_->forward(features(images)); }
+Tensor MnistClassifier::logits(const Tensor& features) { return head_->forward(features); }
+Tensor MnistClassifier::forward(const Tensor& images) { return logits(features(images)); }
 
 }  // namespace gs::apps

@@ -30,7 +30,8 @@ class MnistClassifier : public nn::Module {
  public:
   explicit MnistClassifier(Generator& gen);
   Tensor features(const Tensor& images);  // [N, 1, 28, 28] in [-1, 1] -> [N, 128]
-  Tensor forward(const Tensor& images) override;  // class logits [N, 10]
+  Tensor logits(const Tensor& features);  // [N, 128] -> class logits [N, 10]
+  Tensor forward(const Tensor& images) override;  // logits(features(images))
   std::string type_name() const override { return "MnistClassifier"; }
 
  private:
