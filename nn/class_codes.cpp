@@ -119,14 +119,14 @@ SyntheticImages synthesize(const Network& generator, const Network& classifier, 
   int64_t done = 0;
   for (int64_t c = 0; c < classes; ++c) {
     const int64_t quota = settings.count / classes + (c < settings.count % classes ? 1 : 0);
-    const Tensor mean = class_codes.means.select(0, c).to(kFloat32);
-    const Tensor spread = class_codes.spreads.select(0, c).to(kFloat32) * settings.noise_scale;
+    const Tensor mean = class_codes.means.select(0, c);
+    const Tensor spread = class_codes.spreads.select(0, c) * settings.noise_scale;
     int64_t kept = 0, drawn = 0;
     while (kept < quota) {
       check(drawn <= quota * settings.max_draws_per_image, "class ", c, ": after ", drawn, " codes drawn near its ",
             "mean only ", kept, " images were confirmed as ", c, " (threshold ", settings.threshold,
             "); lower --threshold or --noise-scale, or train the generator longer");
-      const Tensor generated = generator(mean + spread * randn({settings.batch, latent_size}, noise)).to(Device::cpu());
+      const Tensor generated = generator(mean + spread * randn({settings.batch, latent_size}, noise, kFloat64)).to(Device::cpu());
       const Tensor probabilities = classifier(generated).to(Device::cpu()).to(kFloat64);
       const std::vector<int64_t> predicted = argmax(probabilities, 1).to_vector<int64_t>();
       const std::vector<double> confidence = max(probabilities, {1}).to_vector<double>();

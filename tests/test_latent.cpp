@@ -184,7 +184,7 @@ TEST_CASE("synthesize keeps only images the classifier confirms, balanced over t
 
   // A class the classifier never confirms stops with an explanation instead of looping forever.
   auto never_two = [](const Tensor& x) {
-    return F::softmax(x * 4.0 - tensor(std::vector<float>{0, 0, 1000}), 1);
+    return F::softmax(x * 4.0 - tensor(std::vector<double>{0, 0, 1000}), 1);
   };
   settings.max_draws_per_image = 3;
   const std::string message = error_message([&] { synthesize(toy_generator, never_two, classes, settings, noise); });
