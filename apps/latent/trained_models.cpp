@@ -10,6 +10,18 @@ StateDict load_checkpoint_file(const std::string& path, const std::string& flag,
   return load(path);  // a corrupt file is a gs::Error naming it and the problem
 }
 
+// `weights` into `model`, ready for inference on `device`; a mismatch names the file and what it should hold.
+void load_for_inference(nn::Module& model, const StateDict& weights, const std::string& path,
+                        const std::string& mismatch, Device device) {
+  try {
+    model.load_state_dict(weights);
+  } catch (const Error& error) {
+    fail(path, ": ", mismatch, " (", error.what(), ")");
+  }
+  model.to(device);
+  model.eval();
+}
+
 }  // namespace
 
 std::shared_ptr<nn::Sequential> load_generator(const std::string& path, Device device) {
@@ -19,13 +31,7 @@ std::shared_ptr<nn::Sequential> load_generator(const std::string& path, Device d
   check(!weights.empty(), path, ": not a mnist_gan checkpoint (no 'generator.*' entries)");
   Generator unused(0);  // every weight is replaced by the checkpoint's
   auto generator = make_dcgan_generator(unused);
-  try {
-    generator->load_state_dict(weights);
-  } catch (const Error& error) {
-    fail(path, ": its generator does not fit the lecture's DCGAN generator (", error.what(), ")");
-  }
-  generator->to(device);
-  generator->eval();
+  load_for_inference(*generator, weights, path, "its generator does not fit the lecture's DCGAN generator", device);
   return generator;
 }
 
@@ -37,13 +43,7 @@ std::shared_ptr<MnistClassifier> load_classifier(const std::string& path, Device
   // The weights are replaced by the file's; the dropout layer (off in eval
   // mode) keeps a pointer to its Generator, so it gets the long-lived default one.
   auto classifier = std::make_shared<MnistClassifier>(default_generator());
-  try {
-    classifier->load_state_dict(weights);
-  } catch (const Error& error) {
-    fail(path, ": not an MnistClassifier checkpoint (", error.what(), ")");
-  }
-  classifier->to(device);
-  classifier->eval();
+  load_for_inference(*classifier, weights, path, "not an MnistClassifier checkpoint", device);
   return classifier;
 }
 
