@@ -362,6 +362,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Explore a trained DCGAN generator's latent space: interpolation, class-mean arithmetic, and\n"
                "labeled synthetic data good enough to train a classifier on. Run `latent COMMAND --help`."};
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();  // --help shows every default
   app.add_option("--device", o.device, "cpu or cuda (cuda needs a build with `make CUDA=1`)");
   app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
 
@@ -374,7 +375,7 @@ int main(int argc, char** argv) {
                         "a mnist_classifier checkpoint: labels the generated images")->required();
   };
   auto add_common = [&](CLI::App* command, std::string& out) {
-    command->add_option("--out", out, "output folder")->capture_default_str();
+    command->add_option("--out", out, "output folder");
     command->add_option("--seed", o.seed, "seed of the random codes: the same seed draws the same codes");
     command->add_option("--batch", o.batch, "codes per generator (and classifier) batch")->check(CLI::PositiveNumber);
   };
@@ -404,7 +405,7 @@ int main(int argc, char** argv) {
   add_common(attributes_command, o.out);
   add_class_code_search(attributes_command);
   attributes_command->add_option("--expression", o.expressions, "class arithmetic to show, e.g. 7-1+4 (repeatable)")
-      ->capture_default_str();
+      ;
   attributes_command->add_option("--steps", o.steps, "images along each walk between class means")
       ->check(CLI::Range(int64_t{2}, int64_t{64}));
 
@@ -428,7 +429,7 @@ int main(int argc, char** argv) {
   CLI::App* train_command = app.add_subcommand(
       "train-on-synthetic", "Train a classifier on the synthetic set only and test it on real digits, next to one "
                             "trained on as many real images and one trained on --labels real labels");
-  train_command->add_option("--synthetic", o.synthetic, "the folder `latent synthesize` wrote")->capture_default_str();
+  train_command->add_option("--synthetic", o.synthetic, "the folder `latent synthesize` wrote");
   train_command->add_option("--data", o.data, "folder holding the real dataset's four *-ubyte.gz files "
                                               "(default: found automatically)");
   train_command->add_option("--dataset", o.dataset, "mnist or fashion (the real data to compare with)")
