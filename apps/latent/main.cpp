@@ -223,14 +223,16 @@ void attributes(const Options& o) {
   data::save_image_grid(cat(rows, 0), o.out + "/arithmetic.png", static_cast<int64_t>(widest));
 
   // Walks from the mean of each class c to that of c + 1, with what the classifier sees at each step.
+  // Class means are short codes (averaging cancels what the class does not fix), and the straight
+  // line between two of them is shorter still, down where G only makes faint strokes; slerp keeps the norm.
   std::vector<Tensor> walks;
   for (int64_t c = 0; c < kClasses; ++c)
     walks.push_back(interpolation_path(class_codes.means.select(0, c), class_codes.means.select(0, (c + 1) % kClasses),
-                                       o.steps, PathKind::kLinear));
+                                       o.steps, PathKind::kSpherical));
   const Tensor walk_images = generate(generator, cat(walks, 0), o.batch);
   data::save_image_grid(walk_images, o.out + "/walks.png", o.steps);
   const std::vector<int64_t> seen = argmax(classifier(walk_images).to(Device::cpu()), 1).to_vector<int64_t>();
-  std::printf("walks between class means, the classifier's label at each step:\n");
+  std::printf("slerp walks between class means, the classifier's label at each step:\n");
   for (int64_t c = 0; c < kClasses; ++c) {
     std::printf("  %lld -> %lld: ", static_cast<long long>(c), static_cast<long long>((c + 1) % kClasses));
     for (int64_t s = 0; s < o.steps; ++s) std::printf(" %lld", static_cast<long long>(seen[c * o.steps + s]));
