@@ -2,7 +2,7 @@
 # build/debug, build/asan for the variants). Sources are found by directory,
 # so a new .cpp file needs no Makefile change:
 #   library   tensor/ tensor/cpu/ autograd/ autograd/ops/ nn/ optim/ data/
-#   tests     tests/*.cpp                 -> build/tests/gradschool_tests
+#   tests     tests/*.cpp (+ apps/common/*.cpp) -> build/tests/gradschool_tests
 #   apps      apps/<name>/*.cpp (+ apps/common/*.cpp)  -> build/apps/<name>
 #   tutorials tutorials/<chapter>/*.cpp   -> build/tutorials/<chapter>
 #   benches   bench/<name>.cpp            -> build/bench/<name>
@@ -80,7 +80,7 @@ $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(TEST_BIN): $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o) $(LIB)
+$(TEST_BIN): $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o) $(APP_COMMON_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 

@@ -2,12 +2,19 @@
 
 #include "data/zlib_stream.h"
 #include "tensor/error.h"
+#include "tensor/file_io.h"
 #include "tensor/parallel.h"
 
 namespace gs::data {
 namespace {
 
 constexpr uint8_t kUnsignedByte = 0x08;
+
+void write_idx_file(const std::string& path, const std::vector<int64_t>& dims, const std::string& elements) {
+  const bool gzipped = path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
+  const std::string bytes = idx_file_bytes(dims, elements);
+  write_file_atomic(path, gzipped ? gzip(bytes) : bytes);
+}
 
 uint32_t read_big_endian_u32(const std::string& bytes, size_t at) {
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data() + at);
@@ -94,6 +101,27 @@ std::string idx_file_bytes(const std::vector<int64_t>& dims, const std::string& 
     for (int shift = 24; shift >= 0; shift -= 8) bytes += static_cast<char>((size >> shift) & 0xff);
   }
   return bytes + elements;
+}
+
+void save_idx_images(const std::string& path, const Tensor& images, PixelRange range) {
+  check(images.dim() == 4 && images.size(1) == 1, "save_idx_images: IDX image files hold one channel, so the ",
+        "images must be [N, 1, rows, cols], not ", shape_str(images.shape()));
+  const std::vector<double> pixels = images.to_vector<double>();
+  std::string elements(pixels.size(), '\0');
+  for (size_t i = 0; i < pixels.size(); ++i) elements[i] = static_cast<char>(pixel_to_byte(pixels[i], range));
+  write_idx_file(path, {images.size(0), images.size(2), images.size(3)}, elements);
+}
+
+void save_idx_labels(const std::string& path, const Tensor& labels) {
+  check(labels.dim() == 1, "save_idx_labels: labels must be [N], not ", shape_str(labels.shape()));
+  const std::vector<int64_t> values = labels.to_vector<int64_t>();
+  std::string elements(values.size(), '\0');
+  for (size_t i = 0; i < values.size(); ++i) {
+    check(values[i] >= 0 && values[i] <= 255, "save_idx_labels: label ", values[i], " at position ", i,
+          " does not fit in an unsigned byte (0..255)");
+    elements[i] = static_cast<char>(values[i]);
+  }
+  write_idx_file(path, {labels.size(0)}, elements);
 }
 
 }  // namespace gs::data

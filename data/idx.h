@@ -35,6 +35,13 @@ Tensor load_idx_labels(const std::string& path);
 // Bytes of an unsigned-byte IDX file (for tests and tools): header then elements.
 std::string idx_file_bytes(const std::vector<int64_t>& dims, const std::string& elements);
 
+// The writers, so generated data reads back like MNIST. Both write atomically
+// and gzip the file when `path` ends in ".gz".
+// Images [N, 1, rows, cols] in `range` (values outside it saturate) -> an IDX image file.
+void save_idx_images(const std::string& path, const Tensor& images, PixelRange range = PixelRange::kMinusOneToOne);
+// Labels [N] (integers 0..255) -> an IDX label file.
+void save_idx_labels(const std::string& path, const Tensor& labels);
+
 // Bytes 0..255 to floats in `range`, [N, 1, rows, cols]; shared by the readers.
 Tensor bytes_to_images(const uint8_t* bytes, int64_t count, int64_t channels, int64_t rows, int64_t cols,
                        PixelRange range);

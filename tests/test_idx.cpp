@@ -2,7 +2,9 @@
 // and a clear gs::Error for every way a file can be broken.
 #include <chrono>
 
+#include "data/dataset.h"
 #include "data/idx.h"
+#include "data/mnist.h"
 #include "data/zlib_stream.h"
 #include "tests/data_fixtures.h"
 #include "tests/helpers.h"
@@ -142,4 +144,55 @@ TEST_CASE("an image file is not a label file and vice versa") {
 TEST_CASE("a missing file is a gs::Error naming it") {
   CHECK(error_message([] { load_idx_images("/nonexistent/train-images-idx3-ubyte.gz"); })
             .find("/nonexistent/train-images-idx3-ubyte.gz: cannot open") == 0);
+}
+
+TEST_CASE("save_idx_images/save_idx_labels write files the MNIST readers and the DataLoader read back") {
+  TempDir dir;
+  Generator gen(4);
+  // Pixels that are exact bytes in [-1, 1] (b / 127.5 - 1), so the round trip is exact.
+  const Tensor bytes = (rand({5, 1, 3, 2}, gen) * 255.0).to(kUInt8).to(kFloat32);
+  const Tensor images = bytes / 127.5 - 1.0;
+  const Tensor labels = tensor(std::vector<int64_t>{7, 0, 255, 3, 9});
+  for (const std::string suffix : {"", ".gz"}) {
+    INFO("suffix '" << suffix << "'");
+    const std::string images_path = dir.file("images" + suffix), labels_path = dir.file("labels" + suffix);
+    save_idx_images(images_path, images);
+    save_idx_labels(labels_path, labels);
+    CHECK(is_gzip(read_file(images_path)) == (suffix == ".gz"));
+    testing::expect_close(load_idx_images(images_path), images, 1e-6, 0);
+    CHECK(load_idx_labels(labels_path).to_vector<int64_t>() == labels.to_vector<int64_t>());
+    // The header is the IDX one: 3 dimensions N x rows x cols.
+    CHECK(read_idx(images_path).dims == std::vector<int64_t>{5, 3, 2});
+  }
+  // Written under MNIST's file names, the pair is a dataset the MNIST loader
+  // and the DataLoader walk like the real one.
+  save_idx_images(dir.file("train-images-idx3-ubyte.gz"), images);
+  save_idx_labels(dir.file("train-labels-idx1-ubyte.gz"), tensor(std::vector<int64_t>{7, 0, 5, 3, 9}));
+  save_idx_images(dir.file("t10k-images-idx3-ubyte.gz"), images.narrow(0, 0, 2));
+  save_idx_labels(dir.file("t10k-labels-idx1-ubyte.gz"), tensor(std::vector<int64_t>{1, 2}));
+  REQUIRE(has_mnist_files(dir.path()));
+  DataLoader loader(load_mnist(dir.path(), Split::kTrain), {.batch_size = 2, .shuffle = false});
+  std::vector<int64_t> seen_labels;
+  int64_t batches = 0;
+  for (const Batch& batch : loader) {
+    testing::expect_close(batch.images, images.narrow(0, 2 * batches, batch.images.size(0)), 1e-6, 0);
+    for (int64_t label : batch.labels.to_vector<int64_t>()) seen_labels.push_back(label);
+    ++batches;
+  }
+  CHECK(batches == 3);
+  CHECK(seen_labels == std::vector<int64_t>{7, 0, 5, 3, 9});
+  // Values outside the range saturate instead of wrapping around.
+  save_idx_images(dir.file("saturated"), tensor(std::vector<float>{-3.f, 2.f}, {1, 1, 1, 2}));
+  CHECK(read_idx(dir.file("saturated")).bytes == std::string{'\0', '\xff'});
+  // Zero-to-one images keep their own scale.
+  save_idx_images(dir.file("unit"), tensor(std::vector<float>{0.f, 1.f}, {1, 1, 1, 2}), PixelRange::kZeroToOne);
+  CHECK(read_idx(dir.file("unit")).bytes == std::string{'\0', '\xff'});
+}
+
+TEST_CASE("the IDX writers reject what an IDX file cannot hold") {
+  TempDir dir;
+  CHECK(error_message([&] { save_idx_images(dir.file("x"), zeros({2, 3, 4, 4})); }) ==
+        "save_idx_images: IDX image files hold one channel, so the images must be [N, 1, rows, cols], not [2,3,4,4]");
+  CHECK(error_message([&] { save_idx_labels(dir.file("y"), tensor(std::vector<int64_t>{1, 300})); }) ==
+        "save_idx_labels: label 300 at position 1 does not fit in an unsigned byte (0..255)");
 }
