@@ -32,7 +32,7 @@ OPENBLAS_CFLAGS = $(shell $(OPENBLAS_PC) --cflags openblas 2>/dev/null)
 OPENBLAS_LIBS = $(shell $(OPENBLAS_PC) --libs openblas 2>/dev/null) -Wl,-rpath,$(OPENBLAS_DIR)
 
 CXX ?= g++
-CXXFLAGS := -std=c++17 -Wall -Wextra -fopenmp -I. $(OPT) $(OPENBLAS_CFLAGS) $(EXTRA_CXXFLAGS)
+CXXFLAGS := -std=c++17 -Wall -Wextra -fopenmp -fno-math-errno -I. $(OPT) $(OPENBLAS_CFLAGS) $(EXTRA_CXXFLAGS)
 LDFLAGS := -fopenmp $(OPT)
 LDLIBS = $(OPENBLAS_LIBS) -llapack -lz -lgif -lpthread
 
