@@ -1,12 +1,14 @@
 // Random fills: element i is a pure function of (seed, offset, i) via Philox,
 // so the result does not depend on the thread count or the device.
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/profile.h"
 #include "tensor/parallel.h"
 #include "tensor/philox.h"
 
 namespace gs::cpu {
 
 void CpuBackend::random(RandomKind kind, const Tensor& out, uint64_t seed, uint64_t offset, double a, double b) {
+  ProfileScope scope("random");
   dispatch_floating(out.dtype(), "random", [&](auto tag) {
     using T = decltype(tag);
     T* o = out.data<T>();  // contiguous
