@@ -2,6 +2,8 @@
 # Installs every Debian package gradschool needs to build, test and run its
 # demos. Does nothing (quickly) when all are present; otherwise installs the
 # missing ones with apt-get, as root or through sudo.
+#   scripts/install-deps.sh                 what `make test` needs
+#   scripts/install-deps.sh gnuplot-nox     ... plus optional extras (make demo)
 set -euo pipefail
 
 packages=(
@@ -14,6 +16,7 @@ packages=(
   libcli11-dev                # command lines of the apps
   nlohmann-json3-dev          # safetensors checkpoint headers
   curl ca-certificates        # make data: downloads when no mirror holds the files
+  "$@"                        # optional extras named on the command line
 )
 # Optional, not installed here: dataset-fashion-mnist (Fashion-MNIST; the data loaders
 # and tutorial 03 find it in /usr/share/datasets/fashion-mnist when it is installed).

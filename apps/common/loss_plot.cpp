@@ -18,7 +18,7 @@ std::string plot_columns(const std::string& csv_path, const std::vector<std::str
   for (std::string name; std::getline(fields, name, ',');) names.push_back(name);
 
   std::ostringstream script;
-  script << "set terminal pngcairo size 900,500\nset output '" << png_path << "'\n"
+  script << "set terminal pngcairo size 900,500 noenhanced\nset output '" << png_path << "'\n"
          << "set datafile separator ','\nset key autotitle columnhead\nset title '" << title << "'\n"
          << "set xlabel '" << names[0] << "'\nset grid\nplot ";
   for (size_t c = 0; c < columns.size(); ++c) {

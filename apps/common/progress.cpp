@@ -32,11 +32,11 @@ double Progress::elapsed_seconds() const {
 
 void Progress::update(int64_t step, const std::string& prefix, const std::string& status) {
   auto now = std::chrono::steady_clock::now();
-  if (first_step_ < 0) {
+  if (first_step_ < 0) {  // the rate counts from the first step, not from start-up
     first_step_ = step;
-    start_ = now;
+    first_time_ = now;
   }
-  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double elapsed = std::chrono::duration<double>(now - first_time_).count();
   const double since_print = std::chrono::duration<double>(now - last_print_).count();
   if (terminal_ ? since_print < 0.2 : since_print < plain_interval_) return;
   last_print_ = now;

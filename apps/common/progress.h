@@ -16,13 +16,13 @@ class Progress {
   // Call after each step; `status` is appended (e.g. current losses).
   void update(int64_t step, const std::string& prefix, const std::string& status);
   void finish();  // ends the line on a terminal
-  double elapsed_seconds() const;
+  double elapsed_seconds() const;  // since construction
 
  private:
   int64_t total_;
   double plain_interval_;
   bool terminal_;
-  std::chrono::steady_clock::time_point start_, last_print_;
+  std::chrono::steady_clock::time_point start_, first_time_, last_print_;
   int64_t first_step_ = -1;
   bool drawn_ = false;
 };

@@ -35,6 +35,7 @@ struct Options {
   bool resume = false;
   double learning_rate = 2e-4, beta1 = 0.5, smooth = 1.0;
   int64_t limit = 0;  // use only the first N training images (tests, quick looks)
+  int64_t sample_every = 100;  // refresh samples.png every N iterations (0 = only per epoch)
 };
 
 void write_samples(GanTrainer& trainer, const Tensor& fixed_z, const std::string& path) {
@@ -98,6 +99,8 @@ void train(const Options& o) {
                     losses.generator, losses.d_real, losses.d_fake);
       progress.update(trainer.iteration, "epoch " + std::to_string(trainer.epoch + 1) + "/" +
                                              std::to_string(o.epochs), status);
+      if (o.sample_every > 0 && trainer.iteration % o.sample_every == 0)
+        write_samples(trainer, fixed_z, o.out + "/samples.png");
       const bool out_of_time = o.minutes > 0 && progress.elapsed_seconds() >= o.minutes * 60;
       if (interrupt_requested() || out_of_time) {
         ++trainer.batch_in_epoch;  // this batch is done
@@ -150,6 +153,8 @@ int main(int argc, char** argv) {
   app.add_option("--beta1", o.beta1, "Adam beta1")->check(CLI::Range(0.0, 0.999999));
   app.add_option("--smooth", o.smooth, "target for real images in D's loss (0.9 = one-sided label smoothing)")
       ->check(CLI::Range(0.5, 1.0));
+  app.add_option("--sample-every", o.sample_every, "refresh samples.png every N iterations (0 = only per epoch)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
   return run_reporting_errors("mnist_gan", [&] { train(o); });
