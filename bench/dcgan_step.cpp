@@ -298,12 +298,18 @@ int main(int argc, char** argv) {
     std::printf("(ms and calls are summed over the %d iterations; shares are of their total)\n", profiled);
   }
 
+  // The machine's GEMM rate on a large square, for scale.
+  const int64_t square = 2048;
+  RawGemm square_gemm({"square", "", false, false, square, square, square, 1});
+  const double square_ms = bench::median_ms([&] { square_gemm.run(); }, 5, 1);
+
   const double ours_ms = median(ours), bound_ms = median(bound);
   std::printf("\nload average: %s before, %s after\n", load_before.c_str(), load_after.c_str());
   std::printf("%-34s %10s %10s %10s\n", "dcgan_mnist, one iteration", "ms", "/ GEMM", "/ PyTorch");
   const double pytorch_ms = pytorch_json.empty() ? 0 : pytorch_median_ms(pytorch_json, "dcgan_mnist");
   std::printf("%-34s %10.1f %10.2f %10s\n", "GEMM-only bound (raw sgemm)", bound_ms, 1.0, "");
-  std::printf("  (%.1f GFLOP per iteration: %.1f GFLOP/s at the bound)\n", flops * 1e-9, flops / bound_ms * 1e-6);
+  std::printf("  (%.1f GFLOP per iteration: %.1f GFLOP/s at the bound; sgemm %lld^3: %.1f GFLOP/s)\n", flops * 1e-9,
+              flops / bound_ms * 1e-6, static_cast<long long>(square), 2.0 * square * square * square / square_ms * 1e-6);
   if (pytorch_ms > 0) {
     std::printf("%-34s %10.1f %10.2f %10.2f\n", "PyTorch (bench/pytorch_ref.py)", pytorch_ms, pytorch_ms / bound_ms,
                 1.0);
