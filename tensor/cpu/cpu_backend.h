@@ -7,6 +7,7 @@ namespace gs::cpu {
 
 class CpuBackend final : public Backend {
  public:
+  CpuBackend();
   void* allocate(size_t bytes) override;
   void deallocate(void* pointer) override;
   void copy_to_host(const void* device_src, void* host_dst, size_t bytes) override;
