@@ -98,7 +98,10 @@ $(BUILD)/tutorials/%: $$(call objects_in,tutorials/$$*) $(LIB)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+# dcgan_step times the very models the mnist_gan app trains.
+$(BUILD)/bench/dcgan_step: $(BUILD)/obj/apps/common/mnist_models.o
 
 deps:
 	@bash scripts/install-deps.sh

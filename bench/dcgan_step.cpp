@@ -7,9 +7,10 @@
 //   build/bench/dcgan_step [--reps 10] [--pytorch build/pytorch_ref.json] [--threads 2]
 // GS_PROFILE=1 adds a table of where one iteration's time goes (tensor/profile.h).
 //
-// The iteration is shared/yardstick/models.py's train_iteration (and
-// apps/mnist_gan's GanTrainer::step): D step on a real and a fake batch, then
-// the G step through the frozen D; the same z in both; Adam 2e-4, (0.5, 0.999).
+// The models are apps/common/mnist_models.h's; the iteration is
+// shared/yardstick/models.py's train_iteration (and apps/mnist_gan's
+// GanTrainer::step): D step on a real and a fake batch, then the G step
+// through the frozen D; the same z in both; Adam 2e-4, (0.5, 0.999).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/common/mnist_models.h"
 #include "bench/bench_util.h"
 #include "nn/nn.h"
 #include "optim/optim.h"
@@ -25,40 +27,13 @@
 #include "tensor/profile.h"
 
 using namespace gs;
-using F::Padding;
+using apps::dcgan_init;
+using apps::make_dcgan_discriminator;
+using apps::make_dcgan_generator;
 
 namespace {
 
 constexpr int64_t kBatch = 64, kLatent = 100;
-
-// The models of apps/common/mnist_models.h (benchmarks link only the library).
-std::shared_ptr<nn::Sequential> make_generator(Generator& gen) {
-  return std::make_shared<nn::Sequential>(
-      nn::Linear(kLatent, 4 * 4 * 512, true, gen), nn::Reshape({512, 4, 4}), nn::BatchNorm2d(512), nn::LeakyReLU(0.2),
-      nn::ConvTranspose2d(512, 256, 4, 1, Padding::valid(), 0, 1, true, gen), nn::BatchNorm2d(256), nn::LeakyReLU(0.2),
-      nn::ConvTranspose2d(256, 128, 5, 2, Padding::same(), 0, 1, true, gen), nn::BatchNorm2d(128), nn::LeakyReLU(0.2),
-      nn::ConvTranspose2d(128, 1, 5, 2, Padding::same(), 0, 1, true, gen), nn::Tanh());
-}
-
-std::shared_ptr<nn::Sequential> make_discriminator(Generator& gen) {
-  return std::make_shared<nn::Sequential>(
-      nn::Conv2d(1, 64, 5, 2, Padding::same(), 1, true, gen), nn::LeakyReLU(0.2),
-      nn::Conv2d(64, 128, 5, 2, Padding::same(), 1, true, gen), nn::BatchNorm2d(128), nn::LeakyReLU(0.2),
-      nn::Conv2d(128, 256, 5, 2, Padding::same(), 1, true, gen), nn::BatchNorm2d(256), nn::LeakyReLU(0.2),
-      nn::Flatten(), nn::Linear(256 * 4 * 4, 1, true, gen));
-}
-
-// DCGAN initialisation: weights N(0, 0.02), biases 0.
-void dcgan_init(nn::Module& model, Generator& gen) {
-  NoGradGuard no_grad;
-  for (auto& [name, parameter] : model.named_parameters()) {
-    if (parameter.dim() >= 2) {
-      nn::init::dcgan_normal_(parameter, gen);
-    } else if (name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0) {
-      parameter.zero_();
-    }
-  }
-}
 
 void set_requires_grad(nn::Module& model, bool requires_grad) {
   for (Tensor& parameter : model.parameters()) parameter.requires_grad_(requires_grad);
@@ -200,8 +175,8 @@ int main(int argc, char** argv) {
               static_cast<long long>(kBatch), reps, warmup);
 
   Generator init(1), data(2);
-  auto generator = make_generator(init);
-  auto discriminator = make_discriminator(init);
+  auto generator = make_dcgan_generator(init);
+  auto discriminator = make_dcgan_discriminator(init);
   dcgan_init(*generator, init);
   dcgan_init(*discriminator, init);
   optim::AdamOptions adam;
