@@ -9,12 +9,15 @@
 //   dX = gamma / sqrt(var + eps) * (dY - mean(dY) - xhat mean(dY xhat))
 // One rule instead of the dozen nodes a chain of primitive ops would record;
 // the two means are what the batch statistics' dependence on x contributes.
+// (As a composition of primitive ops: batch_norm_reference in
+// tests/test_batch_norm.cpp, which the kernels are tested against.)
 #include <cmath>
 
 #include "autograd/node.h"
 #include "autograd/ops.h"
 #include "autograd/ops/op_helpers.h"
 #include "nn/functional.h"
+#include "tensor/profile.h"
 
 namespace gs::F {
 namespace {
@@ -40,7 +43,6 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
   check_buffer("running_var", running_var, x, channels);
   check(running_mean.defined() == running_var.defined(),
         "batch_norm: give both running_mean and running_var, or neither");
-  const Shape dims = x.dim() == 2 ? Shape{0} : Shape{0, 2, 3};
   const Shape channel_shape = x.dim() == 2 ? Shape{1, channels} : Shape{1, channels, 1, 1};
   const int64_t count = x.numel() / std::max<int64_t>(channels, 1);  // values per channel
 
@@ -55,36 +57,36 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
 
   check(count > 1, "batch_norm: training needs more than one value per channel to estimate a variance (input ",
         shape_str(x.shape()), ")");
-  Tensor y, normalized, inverse_std;
-  {
-    NoGradGuard no_grad;
-    const Tensor input = x.detach();
-    const Tensor mean = input.mean(dims, true);
-    const Tensor centered = input - mean;
-    const Tensor variance = square(centered).mean(dims, true);  // biased: divides by M
-    inverse_std = reciprocal(sqrt(variance + eps));
-    normalized = centered * inverse_std;
-    y = gamma.defined() ? normalized * gamma.detach().view(channel_shape) : normalized;
-    if (beta.defined()) y = y + beta.detach().view(channel_shape);
-    if (running_mean.defined()) {
-      const double unbiased = static_cast<double>(count) / static_cast<double>(count - 1);
-      Tensor mean_buffer = running_mean, var_buffer = running_var;  // handles to the caller's storage
-      mean_buffer.mul_(1.0 - momentum).add_(mean.view({channels}), momentum);
-      var_buffer.mul_(1.0 - momentum).add_(variance.view({channels}), momentum * unbiased);
-    }
+  // Dedicated kernels (tensor/cpu/batch_norm.cpp): each channel is normalised
+  // in two or three passes over its values while they sit in cache, where the
+  // composition of ops makes a dozen passes through memory.
+  ProfileScope scope("batch_norm forward");
+  const Tensor input = x.detach().contiguous();
+  const Tensor gamma_values = gamma.defined() ? gamma.detach().contiguous() : Tensor();
+  const Tensor beta_values = beta.defined() ? beta.detach().contiguous() : Tensor();
+  Tensor y = empty(x.shape(), x.options());
+  Tensor mean = empty({channels}, x.options()), variance = empty({channels}, x.options());
+  Tensor inverse_std = empty({channels}, x.options());
+  backend_of(x).batch_norm_forward(input, gamma_values, beta_values, eps, y, mean, variance, inverse_std);
+  if (running_mean.defined()) {
+    const double unbiased = static_cast<double>(count) / static_cast<double>(count - 1);
+    Tensor mean_buffer = running_mean, var_buffer = running_var;  // handles to the caller's storage
+    mean_buffer.mul_(1.0 - momentum).add_(mean, momentum);
+    var_buffer.mul_(1.0 - momentum).add_(variance, momentum * unbiased);
   }
 
   const bool need_gamma = gamma.defined() && gamma.requires_grad();
   const bool need_beta = beta.defined() && beta.requires_grad();
   record(y, "batch_norm", {x, gamma, beta},
-         // normalized.detach(): without gamma and beta, y *is* normalized (never capture the output).
-         [dims, channel_shape, channels, normalized = normalized.detach(), inverse_std, need_gamma, need_beta,
-          gamma = gamma.defined() ? gamma.detach() : Tensor()](const Tensor& grad) {
-           const Tensor grad_normalized = gamma.defined() ? grad * gamma.view(channel_shape) : grad;
-           Tensor dx = inverse_std * (grad_normalized - grad_normalized.mean(dims, true) -
-                                      normalized * (grad_normalized * normalized).mean(dims, true));
-           Tensor dgamma = need_gamma ? (grad * normalized).sum(dims).view({channels}) : Tensor();
-           Tensor dbeta = need_beta ? grad.sum(dims).view({channels}) : Tensor();
+         [input, mean, inverse_std, gamma_values, need_x = x.requires_grad(), need_gamma,
+          need_beta](const Tensor& grad) {
+           ProfileScope scope("batch_norm backward");
+           const int64_t channels = input.size(1);
+           Tensor dx = need_x ? empty(input.shape(), input.options()) : Tensor();
+           Tensor dgamma = need_gamma ? empty({channels}, input.options()) : Tensor();
+           Tensor dbeta = need_beta ? empty({channels}, input.options()) : Tensor();
+           backend_of(input).batch_norm_backward(grad.contiguous(), input, mean, inverse_std, gamma_values, dx,
+                                                 dgamma, dbeta);
            return std::vector<Tensor>{dx, dgamma, dbeta};
          });
   return y;

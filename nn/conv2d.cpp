@@ -5,6 +5,7 @@
 #include "autograd/node.h"
 #include "autograd/ops.h"
 #include "nn/im2col.h"
+#include "tensor/profile.h"
 
 namespace gs::F {
 
@@ -12,6 +13,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Pair st
               Pair dilation) {
   check_conv_arguments("conv2d", x, weight, bias, 1, weight.defined() ? weight.size(0) : 0, stride, padding,
                        dilation);
+  ProfileScope scope("conv2d forward");
   const int64_t out_channels = weight.size(0), kernel_h = weight.size(2), kernel_w = weight.size(3);
   const ConvGeometry geometry = conv_geometry(x.shape(), kernel_h, kernel_w, stride, padding, dilation);
   check(geometry.out_height > 0 && geometry.out_width > 0, "conv2d: the ", kernel_h, "x", kernel_w,
@@ -27,6 +29,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Pair st
   record(out, "conv2d", {x, weight, bias},
          [need_x, need_weight, need_bias, geometry, weight_matrix, columns = need_weight ? columns : Tensor(),
           weight_shape = weight.shape()](const Tensor& grad) {
+           ProfileScope scope("conv2d backward");
            const Tensor grad_matrix = channels_first(grad);
            Tensor dx = need_x ? lowered_conv_input_grad(grad_matrix, weight_matrix, geometry) : Tensor();
            Tensor dweight = need_weight ? lowered_conv_weight_grad(grad_matrix, columns).view(weight_shape) : Tensor();

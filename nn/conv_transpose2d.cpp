@@ -13,6 +13,7 @@
 #include "autograd/node.h"
 #include "autograd/ops.h"
 #include "nn/im2col.h"
+#include "tensor/profile.h"
 
 namespace gs::F {
 namespace {
@@ -33,6 +34,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
                         Pair output_padding, Pair dilation) {
   check_conv_arguments("conv_transpose2d", x, weight, bias, 0, weight.defined() ? weight.size(1) : 0, stride,
                        padding, dilation);
+  ProfileScope scope("conv_transpose2d forward");
   check(output_padding.h >= 0 && output_padding.w >= 0 && output_padding.h < stride.h && output_padding.w < stride.w,
         "conv_transpose2d: output_padding must be in [0, stride), got (", output_padding.h, ", ", output_padding.w,
         ") with stride (", stride.h, ", ", stride.w, ")");
@@ -66,6 +68,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
   record(out, "conv_transpose2d", {x, weight, bias},
          [need_x, need_weight, need_bias, geometry, weight_matrix,
           input_matrix = need_weight ? input_matrix : Tensor(), weight_shape = weight.shape()](const Tensor& grad) {
+           ProfileScope scope("conv_transpose2d backward");
            const Tensor grad_columns = im2col(grad, geometry);
            Tensor dx = need_x ? lowered_conv_forward(grad_columns, weight_matrix, Tensor(), geometry) : Tensor();
            Tensor dweight =

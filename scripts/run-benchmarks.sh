@@ -2,12 +2,27 @@
 # Runs every benchmark program in build/bench with 2 threads (the target
 # machine has 2 cores). OMP_WAIT_POLICY=PASSIVE keeps idle OpenMP workers
 # from spinning against OpenBLAS (shared/yardstick/README.md).
+# dcgan_step is compared with PyTorch on the same iteration when Debian's
+# python3 can import torch (bench/pytorch_ref.py, run first, in this sitting).
 set -euo pipefail
 build="${1:-build}"
 export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2
+python=/usr/bin/python3
+pytorch_json="$build/pytorch_ref.json"
 for program in "$build"/bench/*; do
   [ -x "$program" ] || continue
-  echo "== $(basename "$program")"
-  "$program"
+  name=$(basename "$program")
+  echo "== $name"
+  if [ "$name" = dcgan_step ]; then
+    if [ -x "$python" ] && "$python" -c 'import torch' 2>/dev/null; then
+      "$python" bench/pytorch_ref.py --out "$pytorch_json"
+      "$program" --pytorch "$pytorch_json"
+    else
+      echo "(no PyTorch comparison: $python cannot import torch; apt-get install python3-torch to add it)"
+      "$program"
+    fi
+  else
+    "$program"
+  fi
   echo
 done

@@ -129,6 +129,21 @@ class Backend {
   // out[i, k] = (labels[i] == k) for int64 labels [N] and a floating out [N, K];
   // a label outside [0, K) is a gs::Error naming `op`.
   virtual void one_hot(const Tensor& labels, const Tensor& out, const char* op) = 0;
+  // Batch normalisation in training mode (nn/batch_norm.cpp) over x contiguous
+  // [N, C, S] (S = H*W for images, 1 for [N, C] features); per channel c, over
+  // its M = N*S values:
+  //   mean[c], variance[c] (biased), inverse_std[c] = 1 / sqrt(variance[c] + eps),
+  //   y = (x - mean[c]) inverse_std[c] gamma[c] + beta[c]    (gamma, beta may be undefined: 1, 0)
+  virtual void batch_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps,
+                                  const Tensor& y, const Tensor& mean, const Tensor& variance,
+                                  const Tensor& inverse_std) = 0;
+  // Its closed-form backward, with xhat = (x - mean[c]) inverse_std[c]:
+  //   grad_beta[c] = sum dY,   grad_gamma[c] = sum dY xhat,
+  //   grad_x = gamma[c] inverse_std[c] (dY - grad_beta[c] / M - xhat grad_gamma[c] / M).
+  // Any of grad_x, grad_gamma, grad_beta may be undefined (not wanted).
+  virtual void batch_norm_backward(const Tensor& grad, const Tensor& x, const Tensor& mean,
+                                   const Tensor& inverse_std, const Tensor& gamma, const Tensor& grad_x,
+                                   const Tensor& grad_gamma, const Tensor& grad_beta) = 0;
 
   // ---- optimizer update kernels ----
   // One optimizer step on one parameter, in place; param, grad and the state

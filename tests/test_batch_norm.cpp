@@ -25,7 +25,46 @@ void channel_statistics(const std::vector<double>& x, int64_t n, int64_t c, int6
       for (int64_t p = 0; p < s; ++p) var[k] += std::pow(x[(i * c + k) * s + p] - mean[k], 2) / double(n * s);
 }
 
+// Training-mode batch_norm as a composition of differentiable primitive ops:
+// the simple version that the dedicated kernels (tensor/cpu/batch_norm.cpp)
+// must agree with, forward and backward (autograd differentiates it).
+Tensor batch_norm_reference(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps) {
+  const int64_t channels = x.size(1);
+  const Shape dims = x.dim() == 2 ? Shape{0} : Shape{0, 2, 3};
+  const Shape channel_shape = x.dim() == 2 ? Shape{1, channels} : Shape{1, channels, 1, 1};
+  const Tensor mean = x.mean(dims, true);
+  const Tensor centered = x - mean;
+  const Tensor variance = square(centered).mean(dims, true);  // biased
+  const Tensor normalized = centered * reciprocal(sqrt(variance + eps));
+  return normalized * gamma.view(channel_shape) + beta.view(channel_shape);
+}
+
 }  // namespace
+
+TEST_CASE("batch_norm kernels match the composition of primitive ops, forward and backward") {
+  for (const Shape& shape : {Shape{5, 3, 4, 6}, Shape{7, 4}, Shape{64, 8, 7, 7}}) {
+    CAPTURE(shape_str(shape));
+    const int64_t channels = shape[1];
+    for (DType dtype : {kFloat64, kFloat32}) {
+      const double tolerance = dtype == kFloat64 ? 1e-10 : 2e-4;
+      Tensor x = (random_leaf(shape, 3, 2.0) + 3.0).detach().to(dtype).requires_grad_();
+      Tensor gamma = random_leaf({channels}, 4).detach().to(dtype).requires_grad_();
+      Tensor beta = random_leaf({channels}, 5).detach().to(dtype).requires_grad_();
+      Tensor x_ref = x.detach().requires_grad_(), gamma_ref = gamma.detach().requires_grad_();
+      Tensor beta_ref = beta.detach().requires_grad_();
+      const Tensor grad = random_leaf(shape, 6).detach().to(dtype);
+
+      Tensor y = F::batch_norm(x, gamma, beta, Tensor(), Tensor(), true, 0.1, 1e-5);
+      Tensor y_ref = batch_norm_reference(x_ref, gamma_ref, beta_ref, 1e-5);
+      expect_close(y, y_ref, tolerance, tolerance);
+      (y * grad).sum().backward();
+      (y_ref * grad).sum().backward();
+      expect_close(x.grad(), x_ref.grad(), tolerance, tolerance);
+      expect_close(gamma.grad(), gamma_ref.grad(), tolerance, tolerance);
+      expect_close(beta.grad(), beta_ref.grad(), tolerance, tolerance);
+    }
+  }
+}
 
 TEST_CASE("batch_norm training normalises each feature map and updates the running estimates") {
   const int64_t n = 3, c = 2, h = 2, w = 3, s = h * w;

@@ -29,6 +29,11 @@ class CpuBackend final : public Backend {
   void im2col(const Tensor& image, const Tensor& columns, const ConvGeometry& geometry) override;
   void col2im(const Tensor& columns, const Tensor& image, const ConvGeometry& geometry) override;
   void one_hot(const Tensor& labels, const Tensor& out, const char* op) override;
+  void batch_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps, const Tensor& y,
+                          const Tensor& mean, const Tensor& variance, const Tensor& inverse_std) override;
+  void batch_norm_backward(const Tensor& grad, const Tensor& x, const Tensor& mean, const Tensor& inverse_std,
+                           const Tensor& gamma, const Tensor& grad_x, const Tensor& grad_gamma,
+                           const Tensor& grad_beta) override;
 
   // ---- optimizer update kernels ----
   void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/profile.h"
 #include "tensor/cpu/strided_loop.h"
 
 namespace gs::cpu {
@@ -79,6 +80,7 @@ T stable_softplus(T x) {
 }  // namespace
 
 void CpuBackend::copy(const Tensor& in, const Tensor& out) {
+  ProfileScope scope("copy");
   dispatch_all(out.dtype(), [&](auto out_tag) {
     using TOut = decltype(out_tag);
     dispatch_all(in.dtype(), [&](auto in_tag) {
@@ -89,6 +91,7 @@ void CpuBackend::copy(const Tensor& in, const Tensor& out) {
 }
 
 void CpuBackend::fill(const Tensor& out, double value) {
+  ProfileScope scope("fill");
   dispatch_all(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T v = static_cast<T>(value);
@@ -109,6 +112,7 @@ void CpuBackend::arange(const Tensor& out, double start, double step) {
 }
 
 void CpuBackend::unary(UnaryOp op, const Tensor& in, const Tensor& out, UnaryParams p) {
+  ProfileScope scope("unary");
   dispatch_floating(in.dtype(), "unary op", [&](auto tag) {
     using T = decltype(tag);
     const T a = static_cast<T>(p.a), b = static_cast<T>(p.b);
@@ -137,6 +141,7 @@ void CpuBackend::unary(UnaryOp op, const Tensor& in, const Tensor& out, UnaryPar
 // grad_in = grad_out * f'(x), written with whichever of x and y = f(x) is cheaper.
 void CpuBackend::unary_backward(UnaryOp op, const Tensor& in, const Tensor& out, const Tensor& grad_out,
                                 const Tensor& grad_in, UnaryParams p) {
+  ProfileScope scope("unary backward");
   dispatch_floating(in.dtype(), "unary op backward", [&](auto tag) {
     using T = decltype(tag);
     const T a = static_cast<T>(p.a), b = static_cast<T>(p.b);
@@ -166,6 +171,7 @@ void CpuBackend::unary_backward(UnaryOp op, const Tensor& in, const Tensor& out,
 }
 
 void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ProfileScope scope("binary");
   dispatch_floating(a.dtype(), "binary op", [&](auto tag) {
     using T = decltype(tag);
     switch (op) {
@@ -186,6 +192,7 @@ void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Ten
 }
 
 void CpuBackend::where(const Tensor& condition, const Tensor& a, const Tensor& b, const Tensor& out) {
+  ProfileScope scope("where");
   dispatch_floating(a.dtype(), "where", [&](auto tag) {
     using T = decltype(tag);
     map3<T>(out, condition, a, b, [](T c, T x, T y) { return c != 0 ? x : y; });

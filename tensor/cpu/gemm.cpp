@@ -3,11 +3,13 @@
 #include <cblas.h>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/profile.h"
 #include "tensor/parallel.h"
 
 namespace gs::cpu {
 
 void CpuBackend::gemm(const GemmArgs& g, const Tensor& a, const Tensor& b, const Tensor& c) {
+  ProfileScope scope("gemm");
   const CBLAS_TRANSPOSE ta = g.transpose_a ? CblasTrans : CblasNoTrans;
   const CBLAS_TRANSPOSE tb = g.transpose_b ? CblasTrans : CblasNoTrans;
   // Many small products (a batch of per-image GEMMs) run one per thread;

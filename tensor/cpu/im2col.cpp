@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/profile.h"
 #include "tensor/parallel.h"
 
 namespace gs::cpu {
@@ -127,6 +128,7 @@ void check_layout(const char* op, const Tensor& image, const Tensor& columns, co
 }  // namespace
 
 void CpuBackend::im2col(const Tensor& image, const Tensor& columns, const ConvGeometry& g) {
+  ProfileScope scope("im2col");
   check_layout("im2col", image, columns, g);
   const int64_t row_length = g.batch * g.out_height * g.out_width;
   dispatch_floating(image.dtype(), "im2col", [&](auto zero) {
@@ -138,6 +140,7 @@ void CpuBackend::im2col(const Tensor& image, const Tensor& columns, const ConvGe
 }
 
 void CpuBackend::col2im(const Tensor& columns, const Tensor& image, const ConvGeometry& g) {
+  ProfileScope scope("col2im");
   check_layout("col2im", image, columns, g);
   const int64_t row_length = g.batch * g.out_height * g.out_width;
   dispatch_floating(image.dtype(), "col2im", [&](auto zero) {

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/profile.h"
 
 namespace gs::cpu {
 
@@ -19,6 +20,7 @@ CpuBackend::CpuBackend() {
 }
 
 void* CpuBackend::allocate(size_t bytes) {
+  ProfileScope scope("allocate");
   size_t rounded = (bytes + 63) / 64 * 64;
   void* pointer = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
   if (!pointer) fail("out of memory: could not allocate ", bytes, " bytes on the CPU");

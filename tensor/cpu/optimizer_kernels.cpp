@@ -4,12 +4,14 @@
 #include <cmath>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/profile.h"
 #include "tensor/parallel.h"
 
 namespace gs::cpu {
 
 void CpuBackend::sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
                             const SgdUpdate& u) {
+  ProfileScope scope("sgd_update");
   dispatch_floating(param.dtype(), "sgd_update", [&](auto zero) {
     using T = decltype(zero);
     T* p = param.data<T>();
@@ -28,6 +30,7 @@ void CpuBackend::sgd_update(const Tensor& param, const Tensor& grad, const Tenso
 
 void CpuBackend::adam_update(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
                              const AdamUpdate& u) {
+  ProfileScope scope("adam_update");
   const double bias_correction1 = 1 - std::pow(u.beta1, double(u.step));
   const double bias_correction2 = 1 - std::pow(u.beta2, double(u.step));
   dispatch_floating(param.dtype(), "adam_update", [&](auto zero) {

@@ -1,6 +1,7 @@
 // Random fills: element i is a pure function of (seed, offset, i) via Philox,
 // so the result does not depend on the thread count or the device.
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/profile.h"
 #include "tensor/parallel.h"
 #include "tensor/philox.h"
 
@@ -32,6 +33,7 @@ void normal_fill(T* o, int64_t n, uint64_t seed, uint64_t offset, double mean, d
 }  // namespace
 
 void CpuBackend::random(RandomKind kind, const Tensor& out, uint64_t seed, uint64_t offset, double a, double b) {
+  ProfileScope scope("random");
   dispatch_floating(out.dtype(), "random", [&](auto tag) {
     using T = decltype(tag);
     T* o = out.data<T>();  // contiguous

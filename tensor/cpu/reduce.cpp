@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/profile.h"
 #include "tensor/cpu/strided_loop.h"
 
 namespace gs::cpu {
@@ -52,6 +53,7 @@ void for_each_slice_run(const Split& s, int64_t base, Visit visit) {
 }  // namespace
 
 void CpuBackend::reduce(ReduceOp op, const Tensor& in, const std::vector<bool>& reduce_dims, const Tensor& out) {
+  ProfileScope scope("reduce");
   const Split s = split_dims(in, reduce_dims);
   const int64_t outputs = numel(s.kept_sizes);
   auto base_offset = [&](int64_t o) {  // input offset of output element o's slice

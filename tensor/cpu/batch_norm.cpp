@@ -1,0 +1,139 @@
+// Batch normalisation kernels (the formulas are in tensor/backend.h; the op is
+// nn/batch_norm.cpp). The same math as a composition of element-wise ops and
+// reductions, but each channel is handled by one task that walks its N*S
+// values a few times while they sit in cache: forward reads x twice (mean,
+// then variance around it: the two-pass variance has no cancellation) and
+// writes y once; backward reads dY and x once for the two sums and once more
+// to write dX. A composed version makes a dozen passes through main memory.
+#include <cmath>
+
+#include "tensor/cpu/cpu_backend.h"
+#include "tensor/parallel.h"
+#include "tensor/profile.h"
+
+namespace gs::cpu {
+namespace {
+
+// x viewed as [N, C, S]: channel c's values are N runs of S contiguous elements.
+struct ChannelLayout {
+  int64_t batch, channels, spatial;
+  int64_t count() const { return batch * spatial; }
+  int64_t run(int64_t n, int64_t c) const { return (n * channels + c) * spatial; }  // first element of a run
+};
+
+ChannelLayout channel_layout(const Tensor& x) {
+  int64_t spatial = 1;
+  for (int64_t d = 2; d < x.dim(); ++d) spatial *= x.size(d);
+  return {x.size(0), x.size(1), spatial};
+}
+
+template <typename T>
+const T* data_or_null(const Tensor& t) {
+  return t.defined() ? t.data<T>() : nullptr;
+}
+
+template <typename T>
+T* mutable_data_or_null(const Tensor& t) {
+  return t.defined() ? t.data<T>() : nullptr;
+}
+
+}  // namespace
+
+void CpuBackend::batch_norm_forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps,
+                                    const Tensor& y, const Tensor& mean, const Tensor& variance,
+                                    const Tensor& inverse_std) {
+  ProfileScope scope("batch_norm_forward");
+  const ChannelLayout layout = channel_layout(x);
+  dispatch_floating(x.dtype(), "batch_norm", [&](auto zero) {
+    using T = decltype(zero);
+    const T* in = x.data<T>();
+    const T* scale = data_or_null<T>(gamma);
+    const T* shift = data_or_null<T>(beta);
+    T* out = y.data<T>();
+    T* means = mean.data<T>();
+    T* variances = variance.data<T>();
+    T* inverse_stds = inverse_std.data<T>();
+    parallel_for(layout.channels, x.numel(), [&](int64_t c) {
+      // Accumulate in double: a channel may hold tens of thousands of values.
+      double sum = 0;
+      for (int64_t n = 0; n < layout.batch; ++n) {
+        const T* run = in + layout.run(n, c);
+        T partial = 0;
+        for (int64_t s = 0; s < layout.spatial; ++s) partial += run[s];
+        sum += partial;
+      }
+      const T channel_mean = T(sum / double(layout.count()));
+      double squares = 0;
+      for (int64_t n = 0; n < layout.batch; ++n) {
+        const T* run = in + layout.run(n, c);
+        T partial = 0;
+        for (int64_t s = 0; s < layout.spatial; ++s) partial += (run[s] - channel_mean) * (run[s] - channel_mean);
+        squares += partial;
+      }
+      const double channel_variance = squares / double(layout.count());
+      const T channel_inverse_std = T(1.0 / std::sqrt(channel_variance + eps));
+      means[c] = channel_mean;
+      variances[c] = T(channel_variance);
+      inverse_stds[c] = channel_inverse_std;
+      // y = x a + b with a = gamma inverse_std, b = beta - mean a
+      const T a = (scale ? scale[c] : T(1)) * channel_inverse_std;
+      const T b = (shift ? shift[c] : T(0)) - channel_mean * a;
+      for (int64_t n = 0; n < layout.batch; ++n) {
+        const T* run = in + layout.run(n, c);
+        T* out_run = out + layout.run(n, c);
+        for (int64_t s = 0; s < layout.spatial; ++s) out_run[s] = run[s] * a + b;
+      }
+    });
+  });
+}
+
+void CpuBackend::batch_norm_backward(const Tensor& grad, const Tensor& x, const Tensor& mean,
+                                     const Tensor& inverse_std, const Tensor& gamma, const Tensor& grad_x,
+                                     const Tensor& grad_gamma, const Tensor& grad_beta) {
+  ProfileScope scope("batch_norm_backward");
+  const ChannelLayout layout = channel_layout(x);
+  dispatch_floating(x.dtype(), "batch_norm backward", [&](auto zero) {
+    using T = decltype(zero);
+    const T* dy = grad.data<T>();
+    const T* in = x.data<T>();
+    const T* means = mean.data<T>();
+    const T* inverse_stds = inverse_std.data<T>();
+    const T* scale = data_or_null<T>(gamma);
+    T* dx = mutable_data_or_null<T>(grad_x);
+    T* dgamma = mutable_data_or_null<T>(grad_gamma);
+    T* dbeta = mutable_data_or_null<T>(grad_beta);
+    parallel_for(layout.channels, 2 * x.numel(), [&](int64_t c) {
+      const T channel_mean = means[c], channel_inverse_std = inverse_stds[c];
+      double sum_dy = 0, sum_dy_centered = 0;  // sum dY,  sum dY (x - mean)
+      for (int64_t n = 0; n < layout.batch; ++n) {
+        const T* dy_run = dy + layout.run(n, c);
+        const T* x_run = in + layout.run(n, c);
+        T partial_dy = 0, partial_dy_centered = 0;
+        for (int64_t s = 0; s < layout.spatial; ++s) {
+          partial_dy += dy_run[s];
+          partial_dy_centered += dy_run[s] * (x_run[s] - channel_mean);
+        }
+        sum_dy += partial_dy;
+        sum_dy_centered += partial_dy_centered;
+      }
+      const double sum_dy_xhat = sum_dy_centered * channel_inverse_std;
+      if (dbeta) dbeta[c] = T(sum_dy);
+      if (dgamma) dgamma[c] = T(sum_dy_xhat);
+      if (!dx) return;
+      // dX = a dY + b (x - mean) + d, with a = gamma inverse_std,
+      // b = -a inverse_std mean(dY xhat), d = -a mean(dY)
+      const double count = double(layout.count());
+      const T a = (scale ? scale[c] : T(1)) * channel_inverse_std;
+      const T b = T(-double(a) * channel_inverse_std * sum_dy_xhat / count);
+      const T d = T(-double(a) * sum_dy / count);
+      for (int64_t n = 0; n < layout.batch; ++n) {
+        const T* dy_run = dy + layout.run(n, c);
+        const T* x_run = in + layout.run(n, c);
+        T* dx_run = dx + layout.run(n, c);
+        for (int64_t s = 0; s < layout.spatial; ++s) dx_run[s] = a * dy_run[s] + b * (x_run[s] - channel_mean) + d;
+      }
+    });
+  });
+}
+
+}  // namespace gs::cpu
