@@ -106,18 +106,22 @@ $(BUILD)/bench/dcgan_step: $(BUILD)/obj/apps/common/mnist_models.o
 deps:
 	@bash scripts/install-deps.sh
 
+# test/demo/bench build in parallel on every core unless make was given -j.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PARALLEL = $(if $(filter -j% j%,$(MAKEFLAGS)),,-j$(JOBS))
+
 # The README's test command: dependencies, build, the whole doctest suite.
 # scripts/run-tests.sh prints doctest's summary and a final "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(PARALLEL) all
 	@GS_BUILD_DIR=$(BUILD) bash scripts/run-tests.sh $(TEST_BIN) $(TEST_ARGS)
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(PARALLEL) all
 	@bash scripts/demo.sh $(BUILD)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(PARALLEL) all
 	@bash scripts/run-benchmarks.sh $(BUILD)
 
 data:

@@ -33,7 +33,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Pair st
            const Tensor grad_matrix = channels_first(grad);
            Tensor dx = need_x ? lowered_conv_input_grad(grad_matrix, weight_matrix, geometry) : Tensor();
            Tensor dweight = need_weight ? lowered_conv_weight_grad(grad_matrix, columns).view(weight_shape) : Tensor();
-           Tensor dbias = need_bias ? grad.sum({0, 2, 3}) : Tensor();
+           Tensor dbias = need_bias ? grad_matrix.sum({1}) : Tensor();  // rows of [C, N*H*W]: contiguous sums
            return std::vector<Tensor>{dx, dweight, dbias};
          });
   return out;
