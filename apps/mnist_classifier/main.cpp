@@ -13,6 +13,7 @@
 #include "apps/common/interrupt.h"
 #include "apps/common/mnist_data.h"
 #include "apps/common/progress.h"
+#include "apps/common/run_files.h"
 #include "apps/mnist_classifier/classifier_trainer.h"
 
 namespace fs = std::filesystem;
@@ -51,16 +52,8 @@ void train(const Options& o) {
   settings.learning_rate_decay = o.learning_rate_decay;
   settings.seed = o.seed;
   ClassifierTrainer trainer(settings, device);
-  if (o.resume) {
-    check(fs::exists(checkpoint), "--resume: no checkpoint at ", checkpoint);
-    trainer.load_checkpoint(checkpoint);
-    std::printf("resumed from %s at iteration %lld (epoch %lld, batch %lld)\n", checkpoint.c_str(),
-                static_cast<long long>(trainer.iteration), static_cast<long long>(trainer.epoch + 1),
-                static_cast<long long>(trainer.batch_in_epoch));
-  }
-  const bool new_log = !o.resume || !fs::exists(log_path);
-  std::ofstream log(log_path, new_log ? std::ios::trunc : std::ios::app);
-  if (new_log) log << "epoch,iteration,train_loss,train_accuracy,test_accuracy,seconds\n";
+  if (o.resume) resume_from(trainer, checkpoint);
+  std::ofstream log = open_run_log(log_path, o.resume, "epoch,iteration,train_loss,train_accuracy,test_accuracy,seconds");
   std::printf("training the classifier on %s: %lld training and %lld test images, batch %lld, %lld iterations per "
               "epoch, %d threads, %s\n",
               o.dataset.c_str(), static_cast<long long>(train_set.size()), static_cast<long long>(test_set.size()),

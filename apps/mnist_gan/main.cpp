@@ -15,6 +15,7 @@
 #include "apps/common/mnist_data.h"
 #include "apps/common/mnist_models.h"
 #include "apps/common/progress.h"
+#include "apps/common/run_files.h"
 #include "apps/mnist_gan/gan_trainer.h"
 #include "data/image.h"
 
@@ -60,16 +61,8 @@ void train(const Options& o) {
   settings.real_label = o.smooth;
   settings.seed = o.seed;
   GanTrainer trainer(settings, device);
-  if (o.resume) {
-    check(fs::exists(checkpoint), "--resume: no checkpoint at ", checkpoint);
-    trainer.load_checkpoint(checkpoint);
-    std::printf("resumed from %s at iteration %lld (epoch %lld, batch %lld)\n", checkpoint.c_str(),
-                static_cast<long long>(trainer.iteration), static_cast<long long>(trainer.epoch + 1),
-                static_cast<long long>(trainer.batch_in_epoch));
-  }
-  const bool new_log = !o.resume || !fs::exists(log_path);
-  std::ofstream log(log_path, new_log ? std::ios::trunc : std::ios::app);
-  if (new_log) log << "iteration,epoch,d_loss,g_loss,d_real,d_fake,seconds\n";
+  if (o.resume) resume_from(trainer, checkpoint);
+  std::ofstream log = open_run_log(log_path, o.resume, "iteration,epoch,d_loss,g_loss,d_real,d_fake,seconds");
 
   Generator sample_stream(o.seed + 2);  // the same 64 codes for every sample grid
   const Tensor fixed_z = randn({64, kLatentSize}, sample_stream);

@@ -17,6 +17,7 @@
 #include "apps/common/interrupt.h"
 #include "apps/common/loss_plot.h"
 #include "apps/common/progress.h"
+#include "apps/common/run_files.h"
 #include "apps/ssl/ssl_data.h"
 #include "apps/ssl/ssl_report.h"
 #include "apps/ssl/ssl_trainer.h"
@@ -139,21 +140,15 @@ void train(const Options& o) {
 
   SslTrainer trainer(settings, device);
   if (o.resume) {
-    check(fs::exists(checkpoint), "--resume: no checkpoint at ", checkpoint);
-    trainer.load_checkpoint(checkpoint);
-    std::printf("resumed from %s at iteration %lld (epoch %lld, batch %lld)\n", checkpoint.c_str(),
-                static_cast<long long>(trainer.iteration), static_cast<long long>(trainer.epoch + 1),
-                static_cast<long long>(trainer.batch_in_epoch));
+    resume_from(trainer, checkpoint);
   } else {
     trainer.initialize(initialization_batch(run.train, o.seed));
   }
-  const bool new_logs = !o.resume || !fs::exists(log_path);
-  std::ofstream log(log_path, new_logs ? std::ios::trunc : std::ios::app);
-  std::ofstream accuracy_log(accuracy_path, new_logs ? std::ios::trunc : std::ios::app);
-  if (new_logs) {
-    log << "iteration,epoch,supervised,unsupervised_real,unsupervised_fake,generator,labeled_accuracy,lr,seconds\n";
-    accuracy_log << "iteration,epoch,test_accuracy,test_accuracy_polyak,seconds\n";
-  }
+  std::ofstream log = open_run_log(
+      log_path, o.resume,
+      "iteration,epoch,supervised,unsupervised_real,unsupervised_fake,generator,labeled_accuracy,lr,seconds");
+  std::ofstream accuracy_log =
+      open_run_log(accuracy_path, o.resume, "iteration,epoch,test_accuracy,test_accuracy_polyak,seconds");
 
   Generator sample_stream(o.seed + 4);  // the same 100 codes for every sample grid
   const Tensor fixed_z = uniform({100, kSslLatentSize}, architecture.latent_low, architecture.latent_high, sample_stream);

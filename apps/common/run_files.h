@@ -1,0 +1,34 @@
+// The files every training app keeps in its --out folder: resuming from the
+// checkpoint, and CSV logs that a resumed run appends to.
+#pragma once
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "tensor/error.h"
+
+namespace gs::apps {
+
+// --resume: loads `checkpoint` into the trainer (which has load_checkpoint and
+// the iteration/epoch/batch_in_epoch counters) and says where the run goes on.
+template <typename Trainer>
+void resume_from(Trainer& trainer, const std::string& checkpoint) {
+  check(std::filesystem::exists(checkpoint), "--resume: no checkpoint at ", checkpoint);
+  trainer.load_checkpoint(checkpoint);
+  std::printf("resumed from %s at iteration %lld (epoch %lld, batch %lld)\n", checkpoint.c_str(),
+              static_cast<long long>(trainer.iteration), static_cast<long long>(trainer.epoch + 1),
+              static_cast<long long>(trainer.batch_in_epoch));
+}
+
+// A CSV log: a new file starting with `header` (a line without its newline),
+// or, when resuming onto an existing log, that file opened for appending.
+inline std::ofstream open_run_log(const std::string& path, bool resume, const std::string& header) {
+  const bool append = resume && std::filesystem::exists(path);
+  std::ofstream log(path, append ? std::ios::app : std::ios::trunc);
+  check(log.good(), path, ": cannot be written");
+  if (!append) log << header << "\n";
+  return log;
+}
+
+}  // namespace gs::apps
