@@ -3,6 +3,7 @@
 // inside one of our parallel loops runs single-threaded instead of fighting it
 // for the cores (see shared/yardstick/README.md, "OpenMP spin-waiting").
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 namespace gs {
@@ -21,6 +22,17 @@ void parallel_for(int64_t count, int64_t work, Body body) {
   } else {
     for (int64_t i = 0; i < count; ++i) body(i);
   }
+}
+
+// Runs body(begin, end) over consecutive chunks of [0, count), in parallel when
+// count is large enough. Element-wise kernels use it so that the loop over a
+// chunk sits inside one function call, where the compiler sees that the
+// scalars it copied to locals cannot alias the output and vectorises the loop.
+template <typename Body>
+void parallel_for_chunks(int64_t count, Body body) {
+  constexpr int64_t kChunk = 16384;
+  const int64_t chunks = (count + kChunk - 1) / kChunk;
+  parallel_for(chunks, count, [&](int64_t c) { body(c * kChunk, std::min(count, (c + 1) * kChunk)); });
 }
 
 }  // namespace gs

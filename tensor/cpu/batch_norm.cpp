@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/cpu/partial_sums.h"
 #include "tensor/parallel.h"
 #include "tensor/profile.h"
 
@@ -57,18 +58,15 @@ void CpuBackend::batch_norm_forward(const Tensor& x, const Tensor& gamma, const 
       // Accumulate in double: a channel may hold tens of thousands of values.
       double sum = 0;
       for (int64_t n = 0; n < layout.batch; ++n) {
-        const T* run = in + layout.run(n, c);
-        T partial = 0;
-        for (int64_t s = 0; s < layout.spatial; ++s) partial += run[s];
-        sum += partial;
+        sum += partial_sums(layout.spatial, [run = in + layout.run(n, c)](int64_t s) { return double(run[s]); });
       }
       const T channel_mean = T(sum / double(layout.count()));
       double squares = 0;
       for (int64_t n = 0; n < layout.batch; ++n) {
-        const T* run = in + layout.run(n, c);
-        T partial = 0;
-        for (int64_t s = 0; s < layout.spatial; ++s) partial += (run[s] - channel_mean) * (run[s] - channel_mean);
-        squares += partial;
+        squares += partial_sums(layout.spatial, [run = in + layout.run(n, c), channel_mean](int64_t s) {
+          const T centered = run[s] - channel_mean;
+          return double(centered * centered);
+        });
       }
       const double channel_variance = squares / double(layout.count());
       const T channel_inverse_std = T(1.0 / std::sqrt(channel_variance + eps));
@@ -108,13 +106,10 @@ void CpuBackend::batch_norm_backward(const Tensor& grad, const Tensor& x, const 
       for (int64_t n = 0; n < layout.batch; ++n) {
         const T* dy_run = dy + layout.run(n, c);
         const T* x_run = in + layout.run(n, c);
-        T partial_dy = 0, partial_dy_centered = 0;
-        for (int64_t s = 0; s < layout.spatial; ++s) {
-          partial_dy += dy_run[s];
-          partial_dy_centered += dy_run[s] * (x_run[s] - channel_mean);
-        }
-        sum_dy += partial_dy;
-        sum_dy_centered += partial_dy_centered;
+        sum_dy += partial_sums(layout.spatial, [dy_run](int64_t s) { return double(dy_run[s]); });
+        sum_dy_centered += partial_sums(layout.spatial, [dy_run, x_run, channel_mean](int64_t s) {
+          return double(dy_run[s] * (x_run[s] - channel_mean));
+        });
       }
       const double sum_dy_xhat = sum_dy_centered * channel_inverse_std;
       if (dbeta) dbeta[c] = T(sum_dy);

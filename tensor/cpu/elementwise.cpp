@@ -18,12 +18,13 @@ void map1(const Tensor& out, const Tensor& a, F f) {
   const TA* x = a.data<TA>();
   for_each_run<2>(out.shape(), {out.strides(), a.strides()},
                   [&](const std::array<int64_t, 2>& at, int64_t count, const std::array<int64_t, 2>& step) {
+    const F fn = f;  // a local copy: stores to po cannot alias its captures, so the loop vectorises
     TOut* po = o + at[0];
     const TA* px = x + at[1];
     if (step[0] == 1 && step[1] == 1) {
-      for (int64_t i = 0; i < count; ++i) po[i] = f(px[i]);
+      for (int64_t i = 0; i < count; ++i) po[i] = fn(px[i]);
     } else {
-      for (int64_t i = 0; i < count; ++i) po[i * step[0]] = f(px[i * step[1]]);
+      for (int64_t i = 0; i < count; ++i) po[i * step[0]] = fn(px[i * step[1]]);
     }
   });
 }
@@ -36,16 +37,17 @@ void map2(const Tensor& out, const Tensor& a, const Tensor& b, F f) {
   const T* y = b.data<T>();
   for_each_run<3>(out.shape(), {out.strides(), a.strides(), b.strides()},
                   [&](const std::array<int64_t, 3>& at, int64_t count, const std::array<int64_t, 3>& step) {
+    const F fn = f;  // see map1
     T* po = o + at[0];
     const T* px = x + at[1];
     const T* py = y + at[2];
     if (step[0] == 1 && step[1] == 1 && step[2] == 1) {
-      for (int64_t i = 0; i < count; ++i) po[i] = f(px[i], py[i]);
+      for (int64_t i = 0; i < count; ++i) po[i] = fn(px[i], py[i]);
     } else if (step[0] == 1 && step[1] == 1 && step[2] == 0) {  // tensor (op) broadcast scalar run
       const T scalar = *py;
-      for (int64_t i = 0; i < count; ++i) po[i] = f(px[i], scalar);
+      for (int64_t i = 0; i < count; ++i) po[i] = fn(px[i], scalar);
     } else {
-      for (int64_t i = 0; i < count; ++i) po[i * step[0]] = f(px[i * step[1]], py[i * step[2]]);
+      for (int64_t i = 0; i < count; ++i) po[i * step[0]] = fn(px[i * step[1]], py[i * step[2]]);
     }
   });
 }

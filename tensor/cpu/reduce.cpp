@@ -5,6 +5,7 @@
 
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/profile.h"
+#include "tensor/cpu/partial_sums.h"
 #include "tensor/cpu/strided_loop.h"
 
 namespace gs::cpu {
@@ -50,20 +51,6 @@ void for_each_slice_run(const Split& s, int64_t base, Visit visit) {
   }
 }
 
-// The sum of a contiguous run in eight independent partial sums: the adds
-// overlap (and vectorise) instead of each waiting for the one before.
-template <typename T>
-double sum_contiguous(const T* x, int64_t count) {
-  double partial[8] = {};
-  int64_t k = 0;
-  for (; k + 8 <= count; k += 8)
-    for (int j = 0; j < 8; ++j) partial[j] += x[k + j];
-  double total = 0;
-  for (; k < count; ++k) total += x[k];
-  for (double p : partial) total += p;
-  return total;
-}
-
 }  // namespace
 
 void CpuBackend::reduce(ReduceOp op, const Tensor& in, const std::vector<bool>& reduce_dims, const Tensor& out) {
@@ -102,7 +89,7 @@ void CpuBackend::reduce(ReduceOp op, const Tensor& in, const std::vector<bool>& 
         double total = 0;
         for_each_slice_run(s, base_offset(i), [&](int64_t at, int64_t count, int64_t step) {
           if (step == 1) {
-            total += sum_contiguous(x + at, count);
+            total += partial_sums(count, [x = x + at](int64_t k) { return double(x[k]); });
           } else {
             for (int64_t k = 0; k < count; ++k) total += x[at + k * step];
           }
