@@ -2,5 +2,6 @@
 #pragma once
 #include "optim/adam.h"
 #include "optim/optimizer.h"
+#include "optim/polyak_average.h"
 #include "optim/schedulers.h"
 #include "optim/sgd.h"

@@ -36,6 +36,7 @@ struct Options {
   std::string device = "cpu";
   int threads = 0;
   std::string data, dataset = "mnist", out = "out/gan_eval";
+  std::string weights = "averaged";
 };
 
 struct Row {
@@ -47,16 +48,23 @@ struct Row {
 struct LoadedGenerator {
   std::shared_ptr<nn::Sequential> model;
   std::string trained_for;  // e.g. "iteration 937 (epochs done: 1, batches into the next: 0)"
+  std::string weights;      // "moving average" or "trained"
 };
 
-LoadedGenerator load_generator(const std::string& path) {
+// `weights` is "averaged" (the moving average mnist_gan samples with, if the
+// checkpoint has one, else the trained weights), or "trained".
+LoadedGenerator load_generator(const std::string& path, const std::string& which) {
   check(fs::is_regular_file(path), "--generator: no file at ", path,
         " (train one with build/apps/mnist_gan; its --out folder holds checkpoint.safetensors)");
   const StateDict state = load(path);
-  const StateDict weights = select_prefix(state, "generator.");
-  check(!weights.empty(), path, ": not a mnist_gan checkpoint (no 'generator.*' entries)");
+  const StateDict trained = select_prefix(state, "generator.");
+  check(!trained.empty(), path, ": not a mnist_gan checkpoint (no 'generator.*' entries)");
+  const StateDict averaged = select_prefix(state, "averaged_generator.");
+  const bool use_average = which == "averaged" && !averaged.empty();
+  const StateDict& weights = use_average ? averaged : trained;
   Generator unused_init(0);  // every weight is overwritten by the checkpoint's
-  LoadedGenerator loaded{make_dcgan_generator(unused_init), "unknown training time"};
+  LoadedGenerator loaded{make_dcgan_generator(unused_init), "unknown training time",
+                         use_average ? "moving average" : "trained"};
   try {
     loaded.model->load_state_dict(weights);
   } catch (const Error& error) {
@@ -168,7 +176,7 @@ void print_json(const Options& o, const std::string& trained_for, double classif
 void evaluate(const Options& o) {
   if (o.threads > 0) set_num_threads(o.threads);
   const Device device = parse_device(o.device);
-  LoadedGenerator generator = load_generator(o.generator);
+  LoadedGenerator generator = load_generator(o.generator, o.weights);
   generator.model->to(device);
   check(fs::is_regular_file(o.classifier), "--classifier: no file at ", o.classifier,
         " (train one with build/apps/mnist_classifier; its --out folder holds classifier.safetensors)");
@@ -214,8 +222,9 @@ void evaluate(const Options& o) {
     print_json(o, generator.trained_for, classifier_accuracy, rows);
     return;
   }
-  std::printf("%lld samples of %s, trained to %s,\njudged by %s (test accuracy %.2f%%)\n\n",
-              static_cast<long long>(o.samples), o.generator.c_str(), generator.trained_for.c_str(),
+  std::printf("%lld samples of %s (%s weights), trained to %s,\njudged by %s (test accuracy %.2f%%)\n\n",
+              static_cast<long long>(o.samples), o.generator.c_str(), generator.weights.c_str(),
+              generator.trained_for.c_str(),
               o.classifier.c_str(), 100.0 * classifier_accuracy);
   print_table(rows);
   print_histogram(rows[0]);
@@ -243,6 +252,10 @@ int main(int argc, char** argv) {
   app.add_option("--batch", o.batch, "samples per generator pass; in the batch-statistics row, the batch whose "
                                      "statistics normalise (64, as in training)")->check(CLI::PositiveNumber);
   app.add_option("--seed", o.seed, "seed for the latent codes z (and the choice of training images)");
+  app.add_option("--weights", o.weights,
+                 "averaged (the moving average of G that mnist_gan samples with; the trained weights if the "
+                 "checkpoint has none) or trained")
+      ->check(CLI::IsMember({"averaged", "trained"}));
   app.add_flag("--json", o.json, "print the results as JSON instead of a table");
   app.add_option("--device", o.device, "cpu or cuda (cuda needs a build with `make CUDA=1`)");
   app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);

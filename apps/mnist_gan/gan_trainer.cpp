@@ -15,6 +15,15 @@ optim::AdamOptions adam_options(const GanSettings& s) {
 
 double mean_probability(const Tensor& logits) { return mean(sigmoid(logits)).item(); }
 
+// What the moving average follows: the parameters and the floating-point
+// buffers (batch-norm running statistics), in a fixed order.
+std::vector<Tensor> averaged_tensors(const nn::Module& model) {
+  std::vector<Tensor> tensors = model.parameters();
+  for (const auto& [name, buffer] : model.named_buffers())
+    if (is_floating(buffer.dtype())) tensors.push_back(buffer);
+  return tensors;
+}
+
 }  // namespace
 
 GanTrainer::GanTrainer(const GanSettings& settings, Device device)
@@ -27,6 +36,14 @@ GanTrainer::GanTrainer(const GanSettings& settings, Device device)
   discriminator->to(device);
   generator_optimizer_ = std::make_unique<optim::Adam>(generator->parameters(), adam_options(settings));
   discriminator_optimizer_ = std::make_unique<optim::Adam>(discriminator->parameters(), adam_options(settings));
+  check(settings.average_decay >= 0 && settings.average_decay < 1, "GanTrainer: average_decay must be in [0, 1), got ",
+        settings.average_decay);
+  if (settings.average_decay > 0) {
+    Generator unused_init(0);
+    averaged_generator = make_dcgan_generator(unused_init);
+    averaged_generator->to(device);
+    generator_average_ = std::make_unique<optim::PolyakAverage>(averaged_tensors(*generator), settings.average_decay);
+  }
 }
 
 void GanTrainer::set_discriminator_frozen(bool frozen) {
@@ -62,6 +79,7 @@ StepLosses GanTrainer::step(const Tensor& real_images) {
   loss_g.backward();
   generator_optimizer_->step();
   set_discriminator_frozen(false);
+  if (generator_average_) generator_average_->update();
 
   losses.discriminator = loss_d.item();
   losses.generator = loss_g.item();
@@ -77,20 +95,33 @@ Tensor GanTrainer::epoch_order(int64_t dataset_size, int64_t epoch_index) const 
   return randperm(dataset_size, order_stream);
 }
 
+nn::Sequential& GanTrainer::sampling_generator() {
+  if (!generator_average_ || generator_average_->steps() == 0) return *generator;
+  generator_average_->copy_to(averaged_tensors(*averaged_generator));
+  return *averaged_generator;
+}
+
 Tensor GanTrainer::sample(const Tensor& z) {
   NoGradGuard no_grad;
-  generator->eval();
-  Tensor images = generator->forward(z.to(device_));
-  generator->train();
+  nn::Sequential& model = sampling_generator();
+  model.eval();
+  Tensor images = model.forward(z.to(device_));
+  model.train();
   return images;
 }
 
-void GanTrainer::save_checkpoint(const std::string& path) const {
+void GanTrainer::save_checkpoint(const std::string& path) {
   StateDict state = with_prefix(generator->state_dict(), "generator.");
   for (const auto& entry : with_prefix(discriminator->state_dict(), "discriminator.")) state.insert(entry);
   for (const auto& entry : with_prefix(generator_optimizer_->state_dict(), "generator_optimizer.")) state.insert(entry);
   for (const auto& entry : with_prefix(discriminator_optimizer_->state_dict(), "discriminator_optimizer."))
     state.insert(entry);
+  if (generator_average_) {
+    for (const auto& entry : with_prefix(generator_average_->state_dict(), "generator_average.")) state.insert(entry);
+    // The averaged weights themselves, ready for gan_eval (which prefers them).
+    for (const auto& entry : with_prefix(sampling_generator().state_dict(), "averaged_generator."))
+      state.insert(entry);
+  }
   state["run.noise_stream"] = tensor(std::vector<int64_t>{static_cast<int64_t>(noise_stream_.seed()),
                                                           static_cast<int64_t>(noise_stream_.offset())});
   state["run.position"] = tensor(std::vector<int64_t>{iteration, epoch, batch_in_epoch});
@@ -108,6 +139,12 @@ void GanTrainer::load_checkpoint(const std::string& path) {
   discriminator->load_state_dict(select_prefix(state, "discriminator."));
   generator_optimizer_->load_state_dict(select_prefix(state, "generator_optimizer."));
   discriminator_optimizer_->load_state_dict(select_prefix(state, "discriminator_optimizer."));
+  if (generator_average_) {
+    const StateDict average = select_prefix(state, "generator_average.");
+    check(!average.empty(), path, ": this checkpoint has no generator average (it was trained with --average 0); "
+          "resume it with --average 0");
+    generator_average_->load_state_dict(average);
+  }
   std::vector<int64_t> stream = entry("run.noise_stream").to_vector<int64_t>();
   std::vector<int64_t> position = entry("run.position").to_vector<int64_t>();
   check(stream.size() == 2 && position.size() == 3, path, ": malformed run state");

@@ -15,6 +15,9 @@ struct GanSettings {
   double learning_rate = 2e-4;
   double beta1 = 0.5, beta2 = 0.999;
   double real_label = 1.0;  // one-sided label smoothing sets this to e.g. 0.9
+  // Samples and evaluations use an exponential moving average of G's weights
+  // (and batch-norm statistics) with this decay; 0 samples the trained G itself.
+  double average_decay = 0.995;
   uint64_t seed = 1;
 };
 
@@ -35,13 +38,21 @@ class GanTrainer {
   // The epoch's shuffled order of the training set (reproducible from seed and epoch).
   Tensor epoch_order(int64_t dataset_size, int64_t epoch) const;
 
-  // Samples G(z) in eval mode (batch-norm running statistics), no graph.
+  // Samples G(z) in eval mode (batch-norm running statistics), no graph, from
+  // the averaged generator (or the trained one when average_decay is 0).
   Tensor sample(const Tensor& z);
+  // The generator that sample() uses, with the current averages written in.
+  nn::Sequential& sampling_generator();
 
-  void save_checkpoint(const std::string& path) const;
+  void save_checkpoint(const std::string& path);  // also writes the averages into averaged_generator
   void load_checkpoint(const std::string& path);
 
   std::shared_ptr<nn::Sequential> generator, discriminator;
+  // A second generator that holds the moving average of `generator` (the
+  // "EMA generator" of Karras et al. 2018 / Yazici et al. 2019): the trained G
+  // keeps jumping around the equilibrium, its average sits nearer the middle
+  // and draws cleaner digits, most of all early in training.
+  std::shared_ptr<nn::Sequential> averaged_generator;
   int64_t iteration = 0;       // steps taken so far
   int64_t epoch = 0;           // the epoch in progress
   int64_t batch_in_epoch = 0;  // its next batch
@@ -53,6 +64,7 @@ class GanTrainer {
   Device device_;
   Generator init_stream_, noise_stream_;
   std::unique_ptr<optim::Adam> generator_optimizer_, discriminator_optimizer_;
+  std::unique_ptr<optim::PolyakAverage> generator_average_;  // null when average_decay is 0
 };
 
 }  // namespace gs::apps

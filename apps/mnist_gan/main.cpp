@@ -34,7 +34,7 @@ struct Options {
   int threads = 0;  // 0: OpenMP's default (all cores)
   std::string data, dataset = "mnist", out = "out/mnist_gan";
   bool resume = false;
-  double learning_rate = 2e-4, beta1 = 0.5, smooth = 1.0;
+  double learning_rate = 2e-4, beta1 = 0.5, smooth = 1.0, average = 0.995;
   int64_t limit = 0;  // use only the first N training images (tests, quick looks)
   int64_t sample_every = 100;  // refresh samples.png every N iterations (0 = only per epoch)
 };
@@ -59,6 +59,7 @@ void train(const Options& o) {
   settings.learning_rate = o.learning_rate;
   settings.beta1 = o.beta1;
   settings.real_label = o.smooth;
+  settings.average_decay = o.average;
   settings.seed = o.seed;
   GanTrainer trainer(settings, device);
   if (o.resume) resume_from(trainer, checkpoint);
@@ -146,6 +147,9 @@ int main(int argc, char** argv) {
   app.add_option("--beta1", o.beta1, "Adam beta1")->check(CLI::Range(0.0, 0.999999));
   app.add_option("--smooth", o.smooth, "target for real images in D's loss (0.9 = one-sided label smoothing)")
       ->check(CLI::Range(0.5, 1.0));
+  app.add_option("--average", o.average,
+                 "decay of the moving average of G's weights that samples and gan_eval use (0 = off: the trained G)")
+      ->check(CLI::Range(0.0, 0.9999));
   app.add_option("--sample-every", o.sample_every, "refresh samples.png every N iterations (0 = only per epoch)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(CLI::NonNegativeNumber);

