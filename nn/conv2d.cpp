@@ -1,6 +1,6 @@
 // 2-D convolution (cross-correlation, as in every deep-learning library), NCHW:
 //   Y[n, o, i, j] = b[o] + sum_{c, p, q} W[o, c, p, q] X[n, c, i*s - pad + p*d, j*s - pad + q*d]
-// lowered to one GEMM over the whole batch (nn/im2col.h):
+// lowered to matrix products over the whole batch (nn/im2col.h):
 //   Y = W im2col(X);   dX = col2im(W^T dY),   dW = dY im2col(X)^T,   db = sum_{n,i,j} dY
 #include "autograd/node.h"
 #include "autograd/ops.h"
@@ -30,10 +30,10 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Pair st
          [need_x, need_weight, need_bias, geometry, weight_matrix, columns = need_weight ? columns : Tensor(),
           weight_shape = weight.shape()](const Tensor& grad) {
            ProfileScope scope("conv2d backward");
-           const Tensor grad_matrix = channels_first(grad);
-           Tensor dx = need_x ? lowered_conv_input_grad(grad_matrix, weight_matrix, geometry) : Tensor();
-           Tensor dweight = need_weight ? lowered_conv_weight_grad(grad_matrix, columns).view(weight_shape) : Tensor();
-           Tensor dbias = need_bias ? grad_matrix.sum({1}) : Tensor();  // rows of [C, N*H*W]: contiguous sums
+           const PixelMatrix grad_pixels = pixel_matrix(grad);
+           Tensor dx = need_x ? lowered_conv_input_grad(grad_pixels, weight_matrix, geometry) : Tensor();
+           Tensor dweight = need_weight ? lowered_conv_weight_grad(grad_pixels, columns).view(weight_shape) : Tensor();
+           Tensor dbias = need_bias ? channel_sums(grad_pixels) : Tensor();
            return std::vector<Tensor>{dx, dweight, dbias};
          });
   return out;

@@ -56,8 +56,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
         "conv_transpose2d: internal error, the adjoint geometry does not map back to the input size");
 
   const Tensor weight_matrix = weight.detach().contiguous().view({in_channels, -1});
-  const Tensor input_matrix = channels_first(x.detach());
-  Tensor out = lowered_conv_input_grad(input_matrix, weight_matrix, geometry);
+  const PixelMatrix input_pixels = pixel_matrix(x.detach());
+  Tensor out = lowered_conv_input_grad(input_pixels, weight_matrix, geometry);
   if (bias.defined()) {
     backend(out.device()).binary(BinaryOp::Add, out, bias.detach().view({1, out_channels, 1, 1}).expand(out.shape()),
                                  out);
@@ -67,12 +67,12 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
   const bool need_bias = bias.defined() && bias.requires_grad();
   record(out, "conv_transpose2d", {x, weight, bias},
          [need_x, need_weight, need_bias, geometry, weight_matrix,
-          input_matrix = need_weight ? input_matrix : Tensor(), weight_shape = weight.shape()](const Tensor& grad) {
+          input_pixels = need_weight ? input_pixels : PixelMatrix(), weight_shape = weight.shape()](const Tensor& grad) {
            ProfileScope scope("conv_transpose2d backward");
            const Tensor grad_columns = im2col(grad, geometry);
            Tensor dx = need_x ? lowered_conv_forward(grad_columns, weight_matrix, Tensor(), geometry) : Tensor();
            Tensor dweight =
-               need_weight ? lowered_conv_weight_grad(input_matrix, grad_columns).view(weight_shape) : Tensor();
+               need_weight ? lowered_conv_weight_grad(input_pixels, grad_columns).view(weight_shape) : Tensor();
            Tensor dbias = need_bias ? grad.sum({0, 2, 3}) : Tensor();
            return std::vector<Tensor>{dx, dweight, dbias};
          });

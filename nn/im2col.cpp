@@ -105,6 +105,10 @@ Tensor im2col(const Tensor& image, const ConvGeometry& g) {
   return columns;
 }
 
+namespace {
+
+// [N, C, H, W] -> the contiguous matrix [C, N*H*W], and back (adding an
+// optional per-channel bias on the way).
 Tensor channels_first(const Tensor& x) {
   const int64_t n = x.size(0), c = x.size(1), pixels = x.size(2) * x.size(3);
   Tensor matrix = empty({c, n * pixels}, x.options());
@@ -125,21 +129,94 @@ Tensor batch_first(const Tensor& matrix, const Shape& shape, const Tensor& bias)
   return out;
 }
 
-Tensor lowered_conv_forward(const Tensor& columns, const Tensor& weight_matrix, const Tensor& bias,
-                            const ConvGeometry& g) {
-  Tensor product = gemm(weight_matrix, false, columns, false);
-  return batch_first(product, {g.batch, weight_matrix.size(0), g.out_height, g.out_width}, bias);
+// Block n of a [rows, images*pixels] matrix stored channels first (leading
+// dimension images*pixels, blocks `pixels` apart) or image by image (leading
+// dimension pixels, blocks rows*pixels apart).
+int64_t leading_dimension(bool channels_first, int64_t images, int64_t pixels) {
+  return channels_first ? images * pixels : pixels;
+}
+int64_t block_stride(bool channels_first, int64_t rows, int64_t pixels) {
+  return channels_first ? pixels : rows * pixels;
 }
 
-Tensor lowered_conv_input_grad(const Tensor& grad_matrix, const Tensor& weight_matrix, const ConvGeometry& g) {
-  Tensor grad_columns = gemm(weight_matrix, true, grad_matrix, false);
-  Tensor image_grad = empty({g.batch, g.channels, g.height, g.width}, grad_matrix.options());
-  backend_of(grad_matrix).col2im(grad_columns, image_grad, g);
+// C_n = op(A) B_n for every image block n: A is shared ([M, K], or [K, M]
+// transposed), B and C are block matrices in either layout.
+void gemm_per_image(const Tensor& a, bool transpose_a, const Tensor& b, bool b_channels_first, const Tensor& c,
+                    bool c_channels_first, int64_t images, int64_t pixels) {
+  GemmArgs args;
+  args.transpose_a = transpose_a;
+  args.m = transpose_a ? a.size(1) : a.size(0);
+  args.k = transpose_a ? a.size(0) : a.size(1);
+  args.n = pixels;
+  args.lda = a.size(1);
+  args.ldb = leading_dimension(b_channels_first, images, pixels);
+  args.ldc = leading_dimension(c_channels_first, images, pixels);
+  args.batch = images;
+  args.stride_b = block_stride(b_channels_first, args.k, pixels);
+  args.stride_c = block_stride(c_channels_first, args.m, pixels);
+  backend_of(a).gemm(args, a, b, c);
+}
+
+}  // namespace
+
+PixelMatrix pixel_matrix(const Tensor& images) {
+  PixelMatrix matrix;
+  matrix.rows = images.size(1);
+  matrix.images = images.size(0);
+  matrix.pixels = images.size(2) * images.size(3);
+  matrix.channels_first = matrix.pixels < kPerImagePixels;
+  matrix.data = matrix.channels_first ? channels_first(images) : images.contiguous();
+  return matrix;
+}
+
+Tensor channel_sums(const PixelMatrix& matrix) {
+  return matrix.channels_first ? matrix.data.sum({1}) : matrix.data.sum({0, 2, 3});
+}
+
+Tensor lowered_conv_forward(const Tensor& columns, const Tensor& weight_matrix, const Tensor& bias,
+                            const ConvGeometry& g) {
+  const Shape shape{g.batch, weight_matrix.size(0), g.out_height, g.out_width};
+  const int64_t pixels = g.out_height * g.out_width;
+  if (pixels < kPerImagePixels) return batch_first(gemm(weight_matrix, false, columns, false), shape, bias);
+  Tensor out = empty(shape, columns.options());
+  gemm_per_image(weight_matrix, false, columns, true, out, false, g.batch, pixels);
+  if (bias.defined()) backend_of(out).binary(BinaryOp::Add, out, bias.view({1, shape[1], 1, 1}).expand(shape), out);
+  return out;
+}
+
+Tensor lowered_conv_input_grad(const PixelMatrix& grad, const Tensor& weight_matrix, const ConvGeometry& g) {
+  Tensor grad_columns;
+  if (grad.channels_first) {
+    grad_columns = gemm(weight_matrix, true, grad.data, false);
+  } else {
+    grad_columns = empty({weight_matrix.size(1), grad.images * grad.pixels}, grad.data.options());
+    gemm_per_image(weight_matrix, true, grad.data, false, grad_columns, true, grad.images, grad.pixels);
+  }
+  Tensor image_grad = empty({g.batch, g.channels, g.height, g.width}, grad.data.options());
+  backend_of(grad.data).col2im(grad_columns, image_grad, g);
   return image_grad;
 }
 
-Tensor lowered_conv_weight_grad(const Tensor& grad_matrix, const Tensor& columns) {
-  return gemm(grad_matrix, false, columns, true);
+// dW = sum_n dY_n columns_n^T: one GEMM over all pixels when dY is channels
+// first, else one [Cout, K] product per image, summed.
+Tensor lowered_conv_weight_grad(const PixelMatrix& grad, const Tensor& columns) {
+  if (grad.channels_first) return gemm(grad.data, false, columns, true);
+  const int64_t out_rows = grad.rows, k = columns.size(0);
+  Tensor per_image = empty({grad.images, out_rows, k}, columns.options());
+  GemmArgs args;
+  args.transpose_b = true;
+  args.m = out_rows;
+  args.n = k;
+  args.k = grad.pixels;
+  args.lda = grad.pixels;
+  args.ldb = columns.size(1);
+  args.ldc = k;
+  args.batch = grad.images;
+  args.stride_a = out_rows * grad.pixels;
+  args.stride_b = grad.pixels;
+  args.stride_c = out_rows * k;
+  backend_of(columns).gemm(args, grad.data, columns, per_image);
+  return per_image.sum({0});
 }
 
 }  // namespace gs::F

@@ -7,11 +7,13 @@
 //   out [Cout, N*outH*outW] = W columns.
 // Lowering the whole batch at once gives one large GEMM that OpenBLAS spreads
 // over all threads (per-image products of N = outH*outW columns are too thin
-// to run at full speed). The three products of a convolution layer are
+// to run at full speed on small images). The three products of a layer are
 //   forward     Y  = W  im2col(X)          (NN)
 //   input grad  dX = col2im(W^T dY)        (TN)   <- also the forward of conv_transpose2d
 //   weight grad dW = dY im2col(X)^T        (NT)
-// with Y and dY as [Cout, N*outH*outW] matrices ("channels first").
+// with Y and dY as [Cout, N*outH*outW] matrices: "channels first", which an
+// NCHW tensor is not, so small images pay a layout copy; large ones (see
+// PixelMatrix) run the products image by image on the NCHW tensor instead.
 #pragma once
 #include "nn/functional.h"
 #include "tensor/backend.h"
@@ -33,18 +35,30 @@ ConvGeometry conv_geometry(const Shape& image_shape, int64_t kernel_h, int64_t k
 // im2col(X): [C*kH*kW, N*outH*outW].
 Tensor im2col(const Tensor& image, const ConvGeometry& geometry);
 
-// [N, C, H, W] -> the contiguous matrix [C, N*H*W], and back (adding an
-// optional per-channel bias on the way).
-Tensor channels_first(const Tensor& x);
-Tensor batch_first(const Tensor& matrix, const Shape& shape, const Tensor& bias = Tensor());
+// An image batch [N, C, H, W] seen as the matrix [C, N*H*W] whose column block
+// n (H*W columns) is image n: the operand the three products share. It is
+// either materialised channels first (one contiguous matrix: one big GEMM) or
+// left as it is, where block n is image n's contiguous [C, H*W] matrix and the
+// products run image by image (a batched GEMM, no layout copy). Images of at
+// least kPerImagePixels pixels stay as they are: their per-image GEMMs are wide
+// enough to run at full speed, and the copy would cost more than it saves
+// (the one-channel first and last DCGAN layers); smaller ones are copied.
+constexpr int64_t kPerImagePixels = 128;
+struct PixelMatrix {
+  Tensor data;  // [C, N*H*W] when channels_first, else the contiguous [N, C, H, W]
+  int64_t rows = 0, images = 0, pixels = 0;
+  bool channels_first = false;
+};
+PixelMatrix pixel_matrix(const Tensor& images);
+// The per-row sums (conv bias gradients): sum over n, h, w of each channel.
+Tensor channel_sums(const PixelMatrix& matrix);
 
 // Y = W columns, as [N, Cout, outH, outW] (+ bias). weight is [Cout, C*kH*kW].
 Tensor lowered_conv_forward(const Tensor& columns, const Tensor& weight_matrix, const Tensor& bias,
                             const ConvGeometry& geometry);
 // col2im(W^T dY): the gradient with respect to the image, [N, C, H, W].
-// grad_matrix is dY channels first [Cout, N*outH*outW].
-Tensor lowered_conv_input_grad(const Tensor& grad_matrix, const Tensor& weight_matrix, const ConvGeometry& geometry);
+Tensor lowered_conv_input_grad(const PixelMatrix& grad, const Tensor& weight_matrix, const ConvGeometry& geometry);
 // dY columns^T: the gradient with respect to the weight matrix, [Cout, C*kH*kW].
-Tensor lowered_conv_weight_grad(const Tensor& grad_matrix, const Tensor& columns);
+Tensor lowered_conv_weight_grad(const PixelMatrix& grad, const Tensor& columns);
 
 }  // namespace gs::F

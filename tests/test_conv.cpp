@@ -74,6 +74,9 @@ const std::vector<ConvCase> kCases = {
     {"k3 s2 same dilation 2", 1, 2, 7, 7, 2, 3, 3, 2, 2, F::Padding::same()},
     {"k3x2 stride (2,1) explicit, 6x5", 1, 2, 6, 5, 2, 3, 2, F::Pair(2, 1), 1, F::Padding::explicit_(1, 1, 1, 0)},
     {"k4 s3 valid, batch 3, 9x7", 3, 1, 9, 7, 2, 4, 4, 3, 1, F::Padding::valid()},
+    // Outputs of at least F::kPerImagePixels pixels: the products run image by image.
+    {"k3 s1 same, batch 2, 12x12 (per-image products)", 2, 2, 12, 12, 2, 3, 3, 1, 1, F::Padding::same()},
+    {"k5 s2 same, batch 2, 24x23 (per-image products)", 2, 1, 24, 23, 3, 5, 5, 2, 1, F::Padding::same()},
 };
 
 }  // namespace
@@ -121,6 +124,8 @@ TEST_CASE("conv_transpose2d gradients (input, weight, bias) pass gradcheck") {
       {"k3 s2 explicit + output_padding", {"", 1, 2, 3, 3, 2, 3, 3, 2, 1, F::Padding::symmetric(1)}, 1},
       {"k3 s1 valid dilation 2", {"", 1, 2, 3, 4, 2, 3, 3, 1, 2, F::Padding::valid()}, 0},
       {"k1 s2 valid", {"", 1, 3, 3, 3, 2, 1, 1, 2, 1, F::Padding::valid()}, 0},
+      // Inputs of at least F::kPerImagePixels pixels: the products run image by image.
+      {"k5 s2 same, batch 2, 12x11 (per-image products)", {"", 2, 2, 12, 11, 1, 5, 5, 2, 1, F::Padding::same()}, 0},
   };
   for (const TransposedCase& t : cases) {
     INFO(t.name);

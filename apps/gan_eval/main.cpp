@@ -17,6 +17,7 @@
 #include "apps/common/cli.h"
 #include "apps/common/mnist_data.h"
 #include "apps/common/mnist_models.h"
+#include "apps/common/trained_models.h"
 #include "data/image.h"
 
 namespace fs = std::filesystem;
@@ -44,40 +45,6 @@ struct Row {
   SetQuality quality;
   bool has_frechet = true;  // the reference set's distance to itself is 0 by definition
 };
-
-struct LoadedGenerator {
-  std::shared_ptr<nn::Sequential> model;
-  std::string trained_for;  // e.g. "iteration 937 (epochs done: 1, batches into the next: 0)"
-  std::string weights;      // "moving average" or "trained"
-};
-
-// `weights` is "averaged" (the moving average mnist_gan samples with, if the
-// checkpoint has one, else the trained weights), or "trained".
-LoadedGenerator load_generator(const std::string& path, const std::string& which) {
-  check(fs::is_regular_file(path), "--generator: no file at ", path,
-        " (train one with build/apps/mnist_gan; its --out folder holds checkpoint.safetensors)");
-  const StateDict state = load(path);
-  const StateDict trained = select_prefix(state, "generator.");
-  check(!trained.empty(), path, ": not a mnist_gan checkpoint (no 'generator.*' entries)");
-  const StateDict averaged = select_prefix(state, "averaged_generator.");
-  const bool use_average = which == "averaged" && !averaged.empty();
-  const StateDict& weights = use_average ? averaged : trained;
-  Generator unused_init(0);  // every weight is overwritten by the checkpoint's
-  LoadedGenerator loaded{make_dcgan_generator(unused_init), "unknown training time",
-                         use_average ? "moving average" : "trained"};
-  try {
-    loaded.model->load_state_dict(weights);
-  } catch (const Error& error) {
-    fail(path, ": its generator does not fit the lecture's DCGAN generator (", error.what(), ")");
-  }
-  auto position = state.find("run.position");  // iteration, epoch in progress, its next batch
-  if (position != state.end() && position->second.numel() == 3) {
-    const std::vector<int64_t> p = position->second.to_vector<int64_t>();
-    loaded.trained_for = "iteration " + std::to_string(p[0]) + " (epochs done: " + std::to_string(p[1]) +
-                         ", batches into the next: " + std::to_string(p[2]) + ")";
-  }
-  return loaded;
-}
 
 // `count` samples G(z), z ~ N(0, I) from `seed`, drawn `batch` at a time. In
 // train mode batch norm normalises with each batch's own statistics, as it
@@ -176,14 +143,9 @@ void print_json(const Options& o, const std::string& trained_for, double classif
 void evaluate(const Options& o) {
   if (o.threads > 0) set_num_threads(o.threads);
   const Device device = parse_device(o.device);
-  LoadedGenerator generator = load_generator(o.generator, o.weights);
-  generator.model->to(device);
-  check(fs::is_regular_file(o.classifier), "--classifier: no file at ", o.classifier,
-        " (train one with build/apps/mnist_classifier; its --out folder holds classifier.safetensors)");
-  Generator unused_init(0);  // initial weights and dropout: replaced by the checkpoint, unused in eval mode
-  MnistClassifier classifier(unused_init);
-  load_classifier(classifier, o.classifier);
-  classifier.to(device);
+  LoadedGenerator generator = load_generator(o.generator, o.weights, device);
+  const std::shared_ptr<MnistClassifier> loaded_classifier = load_classifier(o.classifier, device);
+  MnistClassifier& classifier = *loaded_classifier;
 
   const data::Dataset test_set = load_digits(o.dataset, o.data, data::Split::kTest);
   data::Dataset train_set = load_digits(o.dataset, o.data, data::Split::kTrain);

@@ -16,7 +16,8 @@
 #include "apps/common/mnist_data.h"
 #include "apps/common/progress.h"
 #include "apps/latent/classifier_training.h"
-#include "apps/latent/trained_models.h"
+#include "apps/common/trained_models.h"
+#include "apps/latent/networks.h"
 #include "data/gif.h"
 #include "data/idx.h"
 #include "data/image.h"
@@ -100,7 +101,7 @@ data::GifFrame gif_frame(const Tensor& images, int64_t columns, int64_t scale) {
 
 void interpolate(const Options& o) {
   const Device device = setup(o);
-  const Network generator = generator_network(load_generator(o.generator, device), device);
+  const Network generator = generator_network(load_generator(o.generator, "averaged", device).model, device);
   fs::create_directories(o.out);
   Generator code_stream(o.seed);
   const Tensor candidates = randn({kCandidates, kLatentSize}, code_stream, kFloat64);
@@ -191,7 +192,7 @@ std::vector<std::string> verdicts(const Network& classifier, const Tensor& image
 
 void attributes(const Options& o) {
   const Device device = setup(o);
-  const Network generator = generator_network(load_generator(o.generator, device), device);
+  const Network generator = generator_network(load_generator(o.generator, "averaged", device).model, device);
   const Network classifier = classifier_network(load_classifier(o.classifier, device), device);
   for (const std::string& expression : o.expressions) parse_class_expression(expression, kClasses);  // fail early
   fs::create_directories(o.out);
@@ -247,7 +248,7 @@ void attributes(const Options& o) {
 
 void synthesize_command(const Options& o) {
   const Device device = setup(o);
-  const Network generator = generator_network(load_generator(o.generator, device), device);
+  const Network generator = generator_network(load_generator(o.generator, "averaged", device).model, device);
   const Network classifier = classifier_network(load_classifier(o.classifier, device), device);
   const ClassCodes class_codes = o.codes.empty() ? find_class_codes(generator, classifier, o) : load_class_codes(o.codes);
   check(class_codes.means.size(0) == kClasses && class_codes.means.size(1) == kLatentSize, o.codes,
