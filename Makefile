@@ -100,8 +100,8 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
-# dcgan_step times the very models the mnist_gan app trains.
-$(BUILD)/bench/dcgan_step: $(BUILD)/obj/apps/common/mnist_models.o
+# train_step times the very models the mnist_gan and ssl apps train.
+$(BUILD)/bench/train_step: $(BUILD)/obj/apps/common/mnist_models.o $(BUILD)/obj/apps/ssl/ssl_models.o
 
 deps:
 	@bash scripts/install-deps.sh

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch's time for one training iteration of the yardstick's models, on this
-machine, now: the reference that build/bench/dcgan_step divides by.
+machine, now: the reference that build/bench/train_step divides by.
 
-    /usr/bin/python3 bench/pytorch_ref.py [--models dcgan_mnist,ssl_mnist] [--reps 10]
+    /usr/bin/python3 bench/pytorch_ref.py [--models dcgan_mnist,ssl_svhn,ssl_mnist] [--reps 10]
         [--yardstick ../shared/yardstick] [--out build/pytorch_ref.json]
 
 Runs shared/yardstick/models.py's train_iteration (imported, not copied) with 2
@@ -39,7 +39,7 @@ def load_average():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--models', default='dcgan_mnist')
+    ap.add_argument('--models', default='dcgan_mnist,ssl_svhn,ssl_mnist')
     ap.add_argument('--reps', type=int, default=10)
     ap.add_argument('--warmup', type=int, default=2)
     ap.add_argument('--threads', type=int, default=2)

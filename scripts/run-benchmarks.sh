@@ -2,7 +2,7 @@
 # Runs every benchmark program in build/bench with 2 threads (the target
 # machine has 2 cores). OMP_WAIT_POLICY=PASSIVE keeps idle OpenMP workers
 # from spinning against OpenBLAS (shared/yardstick/README.md).
-# dcgan_step is compared with PyTorch on the same iteration when Debian's
+# train_step is compared with PyTorch on the same iterations when Debian's
 # python3 can import torch (bench/pytorch_ref.py, run first, in this sitting).
 set -euo pipefail
 build="${1:-build}"
@@ -13,9 +13,9 @@ for program in "$build"/bench/*; do
   [ -x "$program" ] || continue
   name=$(basename "$program")
   echo "== $name"
-  if [ "$name" = dcgan_step ]; then
+  if [ "$name" = train_step ]; then
     if [ -x "$python" ] && "$python" -c 'import torch' 2>/dev/null; then
-      "$python" bench/pytorch_ref.py --out "$pytorch_json"
+      "$python" bench/pytorch_ref.py --models dcgan_mnist,ssl_svhn,ssl_mnist --out "$pytorch_json"
       "$program" --pytorch "$pytorch_json"
     else
       echo "(no PyTorch comparison: $python cannot import torch; apt-get install python3-torch to add it)"

@@ -120,7 +120,8 @@ TEST_CASE("latent explains missing and corrupt checkpoints and bad arguments") {
   run = run_app("latent", "attributes --out " + out.path() + " --generator " + models.file("generator.safetensors") +
                               " --classifier " + models.file("generator.safetensors"));
   CHECK(run.status == 1);
-  CHECK(contains(run.output, models.file("generator.safetensors") + ": not a mnist_classifier checkpoint (no 'classifier.*' entries)"));
+  CHECK(contains(run.output, models.file("generator.safetensors") +
+                                 ": not a mnist_classifier checkpoint (no 'classifier.*' entries)"));
 
   run = run_app("latent", "attributes --expression 7-x --out " + out.path() + " --generator " +
                               models.file("generator.safetensors") + " --classifier " +
