@@ -1,7 +1,8 @@
 // Forward + backward of the MNIST DCGAN's convolution layers (batch 64, float32),
-// next to raw cblas_sgemm on the three GEMM shapes each layer lowers to
-// (nn/im2col.h). The ratio shows what im2col/col2im, the layout copies and the
-// framework cost on top of the matrix products: target >= 60% of raw GEMM.
+// next to raw cblas_sgemm on the three batched im2col GEMM shapes of each
+// layer (nn/im2col.h; layers with large images run them image by image). The
+// ratio shows what im2col/col2im, the layout copies and the framework cost on
+// top of the matrix products: target >= 60% of raw GEMM.
 //   build/bench/conv_layers [threads=2] [repetitions=15]
 #include <cstdio>
 #include <cstdlib>

@@ -58,10 +58,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
   const Tensor weight_matrix = weight.detach().contiguous().view({in_channels, -1});
   const PixelMatrix input_pixels = pixel_matrix(x.detach());
   Tensor out = lowered_conv_input_grad(input_pixels, weight_matrix, geometry);
-  if (bias.defined()) {
-    backend(out.device()).binary(BinaryOp::Add, out, bias.detach().view({1, out_channels, 1, 1}).expand(out.shape()),
-                                 out);
-  }
+  add_channel_bias(out, bias);
 
   const bool need_x = x.requires_grad(), need_weight = weight.requires_grad();
   const bool need_bias = bias.defined() && bias.requires_grad();

@@ -159,12 +159,17 @@ void gemm_per_image(const Tensor& a, bool transpose_a, const Tensor& b, bool b_c
 
 }  // namespace
 
+void add_channel_bias(const Tensor& out, const Tensor& bias) {
+  if (!bias.defined()) return;
+  backend_of(out).binary(BinaryOp::Add, out, bias.detach().view({1, out.size(1), 1, 1}).expand(out.shape()), out);
+}
+
 PixelMatrix pixel_matrix(const Tensor& images) {
   PixelMatrix matrix;
   matrix.rows = images.size(1);
   matrix.images = images.size(0);
   matrix.pixels = images.size(2) * images.size(3);
-  matrix.channels_first = matrix.pixels < kPerImagePixels;
+  matrix.channels_first = !runs_per_image(matrix.pixels);
   matrix.data = matrix.channels_first ? channels_first(images) : images.contiguous();
   return matrix;
 }
@@ -177,10 +182,10 @@ Tensor lowered_conv_forward(const Tensor& columns, const Tensor& weight_matrix, 
                             const ConvGeometry& g) {
   const Shape shape{g.batch, weight_matrix.size(0), g.out_height, g.out_width};
   const int64_t pixels = g.out_height * g.out_width;
-  if (pixels < kPerImagePixels) return batch_first(gemm(weight_matrix, false, columns, false), shape, bias);
+  if (!runs_per_image(pixels)) return batch_first(gemm(weight_matrix, false, columns, false), shape, bias);
   Tensor out = empty(shape, columns.options());
   gemm_per_image(weight_matrix, false, columns, true, out, false, g.batch, pixels);
-  if (bias.defined()) backend_of(out).binary(BinaryOp::Add, out, bias.view({1, shape[1], 1, 1}).expand(shape), out);
+  add_channel_bias(out, bias);
   return out;
 }
 

@@ -49,9 +49,14 @@ struct PixelMatrix {
   int64_t rows = 0, images = 0, pixels = 0;
   bool channels_first = false;
 };
+// Whether images of `pixels` pixels stay NCHW and run image by image.
+inline bool runs_per_image(int64_t pixels) { return pixels >= kPerImagePixels; }
 PixelMatrix pixel_matrix(const Tensor& images);
 // The per-row sums (conv bias gradients): sum over n, h, w of each channel.
 Tensor channel_sums(const PixelMatrix& matrix);
+
+// out[n, c, h, w] += bias[c], in place (bias may be undefined: nothing to add).
+void add_channel_bias(const Tensor& out, const Tensor& bias);
 
 // Y = W columns, as [N, Cout, outH, outW] (+ bias). weight is [Cout, C*kH*kW].
 Tensor lowered_conv_forward(const Tensor& columns, const Tensor& weight_matrix, const Tensor& bias,
