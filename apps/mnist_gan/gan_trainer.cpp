@@ -5,9 +5,9 @@
 namespace gs::apps {
 namespace {
 
-optim::AdamOptions adam_options(const GanSettings& s) {
+optim::AdamOptions adam_options(const GanSettings& s, double learning_rate) {
   optim::AdamOptions options;
-  options.lr = s.learning_rate;
+  options.lr = learning_rate;
   options.beta1 = s.beta1;
   options.beta2 = s.beta2;
   return options;
@@ -34,8 +34,8 @@ GanTrainer::GanTrainer(const GanSettings& settings, Device device)
   dcgan_init(*discriminator, init_stream_);
   generator->to(device);
   discriminator->to(device);
-  generator_optimizer_ = std::make_unique<optim::Adam>(generator->parameters(), adam_options(settings));
-  discriminator_optimizer_ = std::make_unique<optim::Adam>(discriminator->parameters(), adam_options(settings));
+  generator_optimizer_ = std::make_unique<optim::Adam>(generator->parameters(), adam_options(settings, settings.generator_lr));
+  discriminator_optimizer_ = std::make_unique<optim::Adam>(discriminator->parameters(), adam_options(settings, settings.discriminator_lr));
   check(settings.average_decay >= 0 && settings.average_decay < 1, "GanTrainer: average_decay must be in [0, 1), got ",
         settings.average_decay);
   if (settings.average_decay > 0) {
@@ -55,26 +55,26 @@ StepLosses GanTrainer::step(const Tensor& real_images) {
   Tensor z = randn({n, kLatentSize}, noise_stream_, {kFloat32, device_});
   StepLosses losses;
 
+  // One forward pass of G serves both halves: D trains on a detached copy
+  // (no gradient into G), then G's graph is reused for the G step.
+  Tensor fake = generator->forward(z);
+
   // 1. Discriminator: real images should score real_label, generated ones 0.
-  Tensor fake;
-  {
-    NoGradGuard no_grad;  // G is not trained in this half: no graph through it
-    fake = generator->forward(z);
-  }
   discriminator_optimizer_->zero_grad();
   Tensor logits_real = discriminator->forward(real_images);
-  Tensor logits_fake = discriminator->forward(fake);
+  Tensor logits_fake = discriminator->forward(fake.detach());
   Tensor loss_real = F::binary_cross_entropy_with_logits(logits_real, full_like(logits_real, settings_.real_label));
   Tensor loss_fake = F::binary_cross_entropy_with_logits(logits_fake, zeros_like(logits_fake));
   Tensor loss_d = loss_real + loss_fake;
   loss_d.backward();
   discriminator_optimizer_->step();
 
-  // 2. Generator, through the frozen discriminator: maximise log D(G(z))
-  //    (the non-saturating loss: strong gradients while D still wins easily).
+  // 2. Generator, through the frozen (just updated) discriminator: maximise
+  //    log D(G(z)) (the non-saturating loss: strong gradients while D still
+  //    wins easily).
   set_discriminator_frozen(true);
   generator_optimizer_->zero_grad();
-  Tensor logits_generated = discriminator->forward(generator->forward(z));
+  Tensor logits_generated = discriminator->forward(fake);
   Tensor loss_g = F::binary_cross_entropy_with_logits(logits_generated, ones_like(logits_generated));
   loss_g.backward();
   generator_optimizer_->step();

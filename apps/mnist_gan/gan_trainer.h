@@ -12,7 +12,7 @@ namespace gs::apps {
 
 struct GanSettings {
   int64_t batch_size = 64;
-  double learning_rate = 2e-4;
+  double generator_lr = 2e-4, discriminator_lr = 2e-4;  // Adam's learning rates
   double beta1 = 0.5, beta2 = 0.999;
   double real_label = 1.0;  // one-sided label smoothing sets this to e.g. 0.9
   // Samples and evaluations use an exponential moving average of G's weights
@@ -33,6 +33,7 @@ class GanTrainer {
   // One iteration, as in the lecture:
   //  1. train D on a real batch (target real_label) and a fake batch G(z) (target 0);
   //  2. train G through the frozen D with the non-saturating loss (fake target 1).
+  // G runs forward once: step 2 reuses the graph of the fakes of step 1.
   StepLosses step(const Tensor& real_images);
 
   // The epoch's shuffled order of the training set (reproducible from seed and epoch).

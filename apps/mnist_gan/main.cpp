@@ -35,6 +35,7 @@ struct Options {
   std::string data, dataset = "mnist", out = "out/mnist_gan";
   bool resume = false;
   double learning_rate = 2e-4, beta1 = 0.5, smooth = 1.0, average = 0.995;
+  double generator_lr = 0, discriminator_lr = 0;  // 0: --lr
   int64_t limit = 0;  // use only the first N training images (tests, quick looks)
   int64_t sample_every = 100;  // refresh samples.png every N iterations (0 = only per epoch)
 };
@@ -56,7 +57,8 @@ void train(const Options& o) {
 
   GanSettings settings;
   settings.batch_size = o.batch;
-  settings.learning_rate = o.learning_rate;
+  settings.generator_lr = o.generator_lr > 0 ? o.generator_lr : o.learning_rate;
+  settings.discriminator_lr = o.discriminator_lr > 0 ? o.discriminator_lr : o.learning_rate;
   settings.beta1 = o.beta1;
   settings.real_label = o.smooth;
   settings.average_decay = o.average;
@@ -143,7 +145,11 @@ int main(int argc, char** argv) {
   app.add_option("--dataset", o.dataset, "mnist or fashion")->check(CLI::IsMember({"mnist", "fashion"}));
   app.add_option("--out", o.out, "output folder");
   app.add_flag("--resume", o.resume, "continue from --out/checkpoint.safetensors (bit-exact with the same flags)");
-  app.add_option("--lr", o.learning_rate, "Adam learning rate")->check(CLI::PositiveNumber);
+  app.add_option("--lr", o.learning_rate, "Adam learning rate of both models")->check(CLI::PositiveNumber);
+  app.add_option("--lr-g", o.generator_lr, "G's learning rate when it differs from --lr")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--lr-d", o.discriminator_lr, "D's learning rate when it differs from --lr")
+      ->check(CLI::PositiveNumber);
   app.add_option("--beta1", o.beta1, "Adam beta1")->check(CLI::Range(0.0, 0.999999));
   app.add_option("--smooth", o.smooth, "target for real images in D's loss (0.9 = one-sided label smoothing)")
       ->check(CLI::Range(0.5, 1.0));
