@@ -80,6 +80,28 @@ TEST_CASE("mnist_gan resumed from a checkpoint equals an uninterrupted run bit f
                    model_tensors(resumed.file("checkpoint.safetensors")));
 }
 
+TEST_CASE("mnist_gan --resume keeps the checkpoint's learning rates unless --lr, --lr-g or --lr-d is given") {
+  TempDir data, out;
+  testing::write_mnist_fixture(data, 64, 10);
+  const std::string common = "--data " + data.path() + " --batch 16 --threads 2 --seed 3 --out " + out.path() + " ";
+  auto rates = [&] {
+    const StateDict state = load(out.file("checkpoint.safetensors"));
+    return std::vector<double>{state.at("generator_optimizer.param_groups.0.lr").item(),
+                               state.at("discriminator_optimizer.param_groups.0.lr").item()};
+  };
+  REQUIRE(run_app("mnist_gan", common + "--epochs 1 --lr 5e-4").status == 0);
+  CHECK(rates() == std::vector<double>{5e-4, 5e-4});
+  REQUIRE(run_app("mnist_gan", common + "--epochs 2 --resume").status == 0);  // not back to the default 2e-4
+  CHECK(rates() == std::vector<double>{5e-4, 5e-4});
+  testing::ProgramRun decayed = run_app("mnist_gan", common + "--epochs 3 --resume --lr-d 1e-4");
+  INFO(decayed.output);
+  REQUIRE(decayed.status == 0);
+  CHECK(decayed.output.find("D's learning rate from here on: 0.0001") != std::string::npos);
+  CHECK(rates() == std::vector<double>{5e-4, 1e-4});
+  REQUIRE(run_app("mnist_gan", common + "--epochs 4 --resume --lr 5e-5 --lr-g 2e-5").status == 0);
+  CHECK(rates() == std::vector<double>{2e-5, 5e-5});
+}
+
 TEST_CASE("mnist_gan keeps a bias-corrected moving average of G, and --average 0 turns it off") {
   TempDir data, averaged, plain;
   testing::write_mnist_fixture(data, 64, 10);

@@ -110,6 +110,9 @@ Tensor GanTrainer::sample(const Tensor& z) {
   return images;
 }
 
+void GanTrainer::set_generator_lr(double lr) { generator_optimizer_->set_lr(lr); }
+void GanTrainer::set_discriminator_lr(double lr) { discriminator_optimizer_->set_lr(lr); }
+
 void GanTrainer::save_checkpoint(const std::string& path) {
   StateDict state = with_prefix(generator->state_dict(), "generator.");
   for (const auto& entry : with_prefix(discriminator->state_dict(), "discriminator.")) state.insert(entry);

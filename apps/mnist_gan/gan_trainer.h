@@ -45,6 +45,12 @@ class GanTrainer {
   // The generator that sample() uses, with the current averages written in.
   nn::Sequential& sampling_generator();
 
+  // Change G's or D's Adam learning rate from the next step on (a checkpoint
+  // brings back the rates it was trained with: these override them, e.g. for
+  // a step decay).
+  void set_generator_lr(double lr);
+  void set_discriminator_lr(double lr);
+
   void save_checkpoint(const std::string& path);  // also writes the averages into averaged_generator
   void load_checkpoint(const std::string& path);
 

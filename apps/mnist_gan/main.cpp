@@ -36,6 +36,7 @@ struct Options {
   bool resume = false;
   double learning_rate = 2e-4, beta1 = 0.5, smooth = 1.0, average = 0.995;
   double generator_lr = 0, discriminator_lr = 0;  // 0: --lr
+  bool generator_lr_given = false, discriminator_lr_given = false;  // on the command line
   int64_t limit = 0;  // use only the first N training images (tests, quick looks)
   int64_t sample_every = 100;  // refresh samples.png every N iterations (0 = only per epoch)
 };
@@ -64,7 +65,19 @@ void train(const Options& o) {
   settings.average_decay = o.average;
   settings.seed = o.seed;
   GanTrainer trainer(settings, device);
-  if (o.resume) resume_from(trainer, checkpoint);
+  if (o.resume) {
+    resume_from(trainer, checkpoint);
+    // The checkpoint restored the rates it was trained with; learning-rate
+    // flags given with --resume replace them (a step decay: --resume --lr 2e-5).
+    if (o.generator_lr_given) {
+      trainer.set_generator_lr(settings.generator_lr);
+      std::printf("G's learning rate from here on: %g\n", settings.generator_lr);
+    }
+    if (o.discriminator_lr_given) {
+      trainer.set_discriminator_lr(settings.discriminator_lr);
+      std::printf("D's learning rate from here on: %g\n", settings.discriminator_lr);
+    }
+  }
   std::ofstream log = open_run_log(log_path, o.resume, "iteration,epoch,d_loss,g_loss,d_real,d_fake,seconds");
 
   Generator sample_stream(o.seed + 2);  // the same 64 codes for every sample grid
@@ -144,7 +157,8 @@ int main(int argc, char** argv) {
   app.add_option("--data", o.data, "folder holding the dataset's four *-ubyte.gz files (default: found automatically)");
   app.add_option("--dataset", o.dataset, "mnist or fashion")->check(CLI::IsMember({"mnist", "fashion"}));
   app.add_option("--out", o.out, "output folder");
-  app.add_flag("--resume", o.resume, "continue from --out/checkpoint.safetensors (bit-exact with the same flags)");
+  app.add_flag("--resume", o.resume, "continue from --out/checkpoint.safetensors (bit-exact with the same flags; "
+               "--lr, --lr-g, --lr-d given with it change the learning rates from there on)");
   app.add_option("--lr", o.learning_rate, "Adam learning rate of both models")->check(CLI::PositiveNumber);
   app.add_option("--lr-g", o.generator_lr, "G's learning rate when it differs from --lr")
       ->check(CLI::PositiveNumber);
@@ -160,5 +174,7 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
+  o.generator_lr_given = app.count("--lr") + app.count("--lr-g") > 0;
+  o.discriminator_lr_given = app.count("--lr") + app.count("--lr-d") > 0;
   return run_reporting_errors("mnist_gan", [&] { train(o); });
 }
