@@ -13,7 +13,9 @@
 // real and a fake batch, then the G step through the frozen D, the same z in
 // both. The models are the apps' own:
 //   dcgan_mnist  apps/mnist_gan's DCGAN (batch 64; BCE with logits, non-saturating
-//                G loss; Adam 2e-4, (0.5, 0.999)), as GanTrainer::step;
+//                G loss; Adam 2e-4, (0.5, 0.999)). GanTrainer::step itself runs G
+//                forward once and reuses that graph in the G step; this schedule,
+//                like PyTorch's, runs it twice;
 //   ssl_svhn     apps/ssl --arch svhn-blog (batch 128; 32x32x3): the D loss is the
 //                real/fake BCE of logsumexp(logits) plus the cross-entropy of the
 //                batch's first tenth as labeled examples, the G loss feature

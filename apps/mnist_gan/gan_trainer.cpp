@@ -34,8 +34,10 @@ GanTrainer::GanTrainer(const GanSettings& settings, Device device)
   dcgan_init(*discriminator, init_stream_);
   generator->to(device);
   discriminator->to(device);
-  generator_optimizer_ = std::make_unique<optim::Adam>(generator->parameters(), adam_options(settings, settings.generator_lr));
-  discriminator_optimizer_ = std::make_unique<optim::Adam>(discriminator->parameters(), adam_options(settings, settings.discriminator_lr));
+  generator_optimizer_ =
+      std::make_unique<optim::Adam>(generator->parameters(), adam_options(settings, settings.generator_lr));
+  discriminator_optimizer_ =
+      std::make_unique<optim::Adam>(discriminator->parameters(), adam_options(settings, settings.discriminator_lr));
   check(settings.average_decay >= 0 && settings.average_decay < 1, "GanTrainer: average_decay must be in [0, 1), got ",
         settings.average_decay);
   if (settings.average_decay > 0) {
