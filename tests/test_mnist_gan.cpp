@@ -125,6 +125,23 @@ TEST_CASE("mnist_gan keeps a bias-corrected moving average of G, and --average 0
   CHECK(difference < 0.05);
 }
 
+TEST_CASE("mnist_gan hands --beta1 and --beta2 to both Adam optimizers") {
+  TempDir data, plain, beta1, beta2;
+  testing::write_mnist_fixture(data, 64, 10);
+  const std::string common = "--data " + data.path() + " --batch 16 --threads 2 --seed 3 --epochs 1 --out ";
+  REQUIRE(run_app("mnist_gan", common + plain.path()).status == 0);
+  REQUIRE(run_app("mnist_gan", common + beta1.path() + " --beta1 0.9").status == 0);
+  REQUIRE(run_app("mnist_gan", common + beta2.path() + " --beta2 0.9").status == 0);
+  const StateDict reference = load(plain.file("checkpoint.safetensors"));
+  for (const TempDir* changed : {&beta1, &beta2}) {
+    const StateDict state = load(changed->file("checkpoint.safetensors"));
+    for (const char* weight : {"generator.0.weight", "discriminator.0.weight"}) {
+      CAPTURE(weight);
+      CHECK(state.at(weight).to_vector<float>() != reference.at(weight).to_vector<float>());
+    }
+  }
+}
+
 TEST_CASE("mnist_gan explains what is wrong") {
   TempDir empty, out;
   testing::ProgramRun missing = run_app("mnist_gan", "--data " + empty.path() + " --out " + out.path());

@@ -34,7 +34,7 @@ struct Options {
   int threads = 0;  // 0: OpenMP's default (all cores)
   std::string data, dataset = "mnist", out = "out/mnist_gan";
   bool resume = false;
-  double learning_rate = 2e-4, beta1 = 0.5, smooth = 1.0, average = 0.995;
+  double learning_rate = 2e-4, beta1 = 0.5, beta2 = 0.999, smooth = 1.0, average = 0.995;
   double generator_lr = 0, discriminator_lr = 0;  // 0: --lr
   bool generator_lr_given = false, discriminator_lr_given = false;  // on the command line
   int64_t limit = 0;  // use only the first N training images (tests, quick looks)
@@ -61,6 +61,7 @@ void train(const Options& o) {
   settings.generator_lr = o.generator_lr > 0 ? o.generator_lr : o.learning_rate;
   settings.discriminator_lr = o.discriminator_lr > 0 ? o.discriminator_lr : o.learning_rate;
   settings.beta1 = o.beta1;
+  settings.beta2 = o.beta2;
   settings.real_label = o.smooth;
   settings.average_decay = o.average;
   settings.seed = o.seed;
@@ -165,6 +166,7 @@ int main(int argc, char** argv) {
   app.add_option("--lr-d", o.discriminator_lr, "D's learning rate when it differs from --lr")
       ->check(CLI::PositiveNumber);
   app.add_option("--beta1", o.beta1, "Adam beta1")->check(CLI::Range(0.0, 0.999999));
+  app.add_option("--beta2", o.beta2, "Adam beta2")->check(CLI::Range(0.0, 0.999999));
   app.add_option("--smooth", o.smooth, "target for real images in D's loss (0.9 = one-sided label smoothing)")
       ->check(CLI::Range(0.5, 1.0));
   app.add_option("--average", o.average,
