@@ -23,6 +23,9 @@ Tensor sqrt_psd(const Tensor& matrix) {
   return matmul(e.vectors * root, e.vectors.t());
 }
 
+// -sum_k p log p over each row, with 0 log 0 = 0.
+Tensor row_entropies(const Tensor& p) { return -sum(p * log(p + 1e-12), {1}); }
+
 double trace(const Tensor& square_matrix) {
   const int64_t n = square_matrix.size(0);
   return sum(square_matrix.reshape({n * n}).slice(0, 0, n * n, n + 1)).item();  // every (n+1)-th element
@@ -37,6 +40,21 @@ double inception_score(const Tensor& probabilities) {
   const double tiny = 1e-12;  // 0 log 0 = 0
   Tensor kl = sum(p * (log(p + tiny) - log(marginal + tiny)), {1});
   return std::exp(mean(kl).item());
+}
+
+double class_entropy(const Tensor& probabilities) {
+  return row_entropies(mean(as_matrix(probabilities, "class_entropy"), {0}, true)).item();
+}
+
+double sample_entropy(const Tensor& probabilities) {
+  return mean(row_entropies(as_matrix(probabilities, "sample_entropy"))).item();
+}
+
+double confident_fraction(const Tensor& probabilities, double threshold) {
+  Tensor p = as_matrix(probabilities, "confident_fraction");
+  int64_t confident = 0;
+  for (double largest : max(p, {1}).to_vector<double>()) confident += largest >= threshold;
+  return static_cast<double>(confident) / static_cast<double>(p.size(0));
 }
 
 std::vector<int64_t> class_histogram(const Tensor& probabilities) {

@@ -16,6 +16,13 @@ namespace gs::metrics {
 double inception_score(const Tensor& probabilities);
 std::vector<int64_t> class_histogram(const Tensor& probabilities);
 
+// The score's two entropies (in nats): score = exp(H(y) - E_x H(y|x)), since
+// E_x KL(p(y|x) || p(y)) = E_x sum_y p(y|x) log p(y|x) - sum_y p(y) log p(y).
+double class_entropy(const Tensor& probabilities);   // H(y) of the mean p(y); ln K when balanced
+double sample_entropy(const Tensor& probabilities);  // E_x H(y|x); 0 when every row is one-hot
+// The fraction of rows whose largest probability is at least `threshold`.
+double confident_fraction(const Tensor& probabilities, double threshold);
+
 struct Gaussian {
   Tensor mean;        // [D], float64
   Tensor covariance;  // [D, D], float64, unbiased

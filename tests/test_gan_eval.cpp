@@ -79,6 +79,14 @@ TEST_CASE("gan_eval reports score, FID and class histogram for samples and real 
     const double score = rows[r]["score"];
     CHECK(score >= 1.0 - 1e-9);
     CHECK(score <= 10.0 + 1e-9);
+    // The score's two entropies, and the share of images classified surely.
+    const double class_entropy = rows[r]["class_entropy"], sample_entropy = rows[r]["sample_entropy"];
+    CHECK(std::exp(class_entropy - sample_entropy) == doctest::Approx(score).epsilon(1e-6));
+    CHECK(sample_entropy >= -1e-9);
+    CHECK(class_entropy <= std::log(10.0) + 1e-9);
+    const double sure = rows[r]["sure"];
+    CHECK(sure >= 0.0);
+    CHECK(sure <= 1.0);
     if (r > 0) CHECK(rows[r]["fid"].get<double>() >= -1e-6);
   }
   // Same z, different normalisation: different images.

@@ -23,6 +23,22 @@ TEST_CASE("inception score: uniform predictions score 1, confident balanced ones
   CHECK(metrics::inception_score(tensor(two, {20, 10})) == doctest::Approx(2.0));
 }
 
+TEST_CASE("the score's two entropies and the share of sure predictions, on hand-made tables") {
+  const Tensor uniform = full({50, 10}, 0.1, kFloat64);
+  CHECK(metrics::class_entropy(uniform) == doctest::Approx(std::log(10.0)));
+  CHECK(metrics::sample_entropy(uniform) == doctest::Approx(std::log(10.0)));
+  CHECK(metrics::confident_fraction(uniform, 0.99) == 0.0);
+  // Two rows: one certain of class 0, one split 0.5 / 0.5 between classes 0 and 1.
+  // p(y) = (0.75, 0.25): H(y) = -(0.75 ln 0.75 + 0.25 ln 0.25); E H(y|x) = (0 + ln 2) / 2.
+  const Tensor mixed = tensor(std::vector<double>{1, 0, 0.5, 0.5}, {2, 2});
+  CHECK(metrics::class_entropy(mixed) == doctest::Approx(-(0.75 * std::log(0.75) + 0.25 * std::log(0.25))));
+  CHECK(metrics::sample_entropy(mixed) == doctest::Approx(std::log(2.0) / 2));
+  CHECK(metrics::confident_fraction(mixed, 0.99) == 0.5);
+  CHECK(metrics::confident_fraction(mixed, 0.5) == 1.0);
+  CHECK(metrics::inception_score(mixed) ==
+        doctest::Approx(std::exp(metrics::class_entropy(mixed) - metrics::sample_entropy(mixed))));
+}
+
 TEST_CASE("symmetric eigendecomposition reconstructs the matrix") {
   Tensor m = tensor(std::vector<double>{4, 1, 0, 1, 3, 1, 0, 1, 2}, {3, 3});
   metrics::SymmetricEigen e = metrics::symmetric_eigen(m);

@@ -50,6 +50,9 @@ double accuracy(const Tensor& scores, const Tensor& labels) {
 SetQuality measure(const ClassifierOutputs& outputs, const metrics::Gaussian& reference) {
   SetQuality quality;
   quality.score = metrics::inception_score(outputs.probabilities);
+  quality.class_entropy = metrics::class_entropy(outputs.probabilities);
+  quality.sample_entropy = metrics::sample_entropy(outputs.probabilities);
+  quality.sure = metrics::confident_fraction(outputs.probabilities, kSure);
   quality.histogram = metrics::class_histogram(outputs.probabilities);
   quality.frechet = metrics::frechet_distance(metrics::fit_gaussian(outputs.features), reference);
   return quality;

@@ -37,10 +37,14 @@ double accuracy(const Tensor& scores, const Tensor& labels);
 
 // What the classifier says about one set of images.
 struct SetQuality {
-  double score = 0;                // exp(E_x KL(p(y|x) || p(y)))
+  double score = 0;                // exp(E_x KL(p(y|x) || p(y))) = exp(class_entropy - sample_entropy)
+  double class_entropy = 0;        // H(y), nats: ln 10 = 2.303 when the classes are balanced
+  double sample_entropy = 0;       // E_x H(y|x), nats: 0 when every image is classified with certainty
+  double sure = 0;                 // fraction of images with max_y p(y|x) >= kSure
   std::vector<int64_t> histogram;  // predicted classes
   double frechet = 0;              // Frechet distance of the features' Gaussian to the reference's
 };
+constexpr double kSure = 0.99;
 SetQuality measure(const ClassifierOutputs& outputs, const metrics::Gaussian& reference);
 
 }  // namespace gs::apps

@@ -85,17 +85,23 @@ void save_samples_by_class(const Tensor& samples, const Tensor& probabilities, c
 }
 
 void print_table(const std::vector<Row>& rows) {
-  std::printf("%-36s %6s %8s\n", "images", "score", "FID");
+  std::printf("%-36s %6s %6s %9s %6s %8s\n", "images", "score", "H(y)", "E H(y|x)", "sure", "FID");
   for (const Row& row : rows) {
-    std::printf("%-36s %6.2f ", row.name.c_str(), row.quality.score);
+    const SetQuality& q = row.quality;
+    std::printf("%-36s %6.2f %6.3f %9.3f %5.1f%% ", row.name.c_str(), q.score, q.class_entropy, q.sample_entropy,
+                100.0 * q.sure);
     if (row.has_frechet) {
       std::printf("%8.2f\n", row.quality.frechet);
     } else {
       std::printf("%8s\n", "-");
     }
   }
-  std::printf("score: exp(E_x KL(p(y|x) || p(y))), from 1 to 10 (confident and balanced)\n"
-              "FID:   Frechet distance to the real test images' features (the classifier's penultimate layer)\n");
+  std::printf("score: exp(E_x KL(p(y|x) || p(y))) = exp(H(y) - E H(y|x)), from 1 to 10 (confident and balanced)\n"
+              "H(y):  entropy of the predicted class distribution (nats; balanced classes: ln 10 = 2.303)\n"
+              "E H(y|x): mean entropy of each image's p(y|x) (nats; 0 when the classifier is certain of every image)\n"
+              "sure:  images whose most likely class has p(y|x) >= %.2f\n"
+              "FID:   Frechet distance to the real test images' features (the classifier's penultimate layer)\n",
+              kSure);
 }
 
 // The histogram of predicted classes as bars, one '#' per percent of the
@@ -125,8 +131,10 @@ void print_json(const Options& o, const std::string& trained_for, double classif
               o.generator.c_str(), trained_for.c_str(), o.classifier.c_str(), classifier_accuracy,
               static_cast<long long>(o.samples), static_cast<unsigned long long>(o.seed));
   for (size_t r = 0; r < rows.size(); ++r) {
-    std::printf("%s\n  {\"images\": \"%s\", \"score\": %.8g, \"fid\": ", r ? "," : "", rows[r].name.c_str(),
-                rows[r].quality.score);
+    const SetQuality& q = rows[r].quality;
+    std::printf("%s\n  {\"images\": \"%s\", \"score\": %.8g, \"class_entropy\": %.8g, \"sample_entropy\": %.8g, "
+                "\"sure\": %.8g, \"fid\": ",
+                r ? "," : "", rows[r].name.c_str(), q.score, q.class_entropy, q.sample_entropy, q.sure);
     if (rows[r].has_frechet) {
       std::printf("%.8g", rows[r].quality.frechet);
     } else {
