@@ -10,8 +10,12 @@ extern "C" void dsyevd_(const char* jobz, const char* uplo, const int* n, double
 namespace gs::metrics {
 namespace {
 
-Tensor as_matrix(const Tensor& t, const char* op) {
+void check_matrix(const Tensor& t, const char* op) {
   check(t.dim() == 2, op, ": expects a 2-D tensor, got shape ", shape_str(t.shape()));
+}
+
+Tensor as_matrix(const Tensor& t, const char* op) {
+  check_matrix(t, op);
   return t.detach().to(Device::cpu()).to(kFloat64).contiguous();
 }
 
@@ -34,12 +38,10 @@ double trace(const Tensor& square_matrix) {
 }  // namespace
 
 // IS = exp(mean_x sum_k p(k|x) (log p(k|x) - log p(k))),  p(k) = mean_x p(k|x)
+//    = exp(H(y) - E_x H(y|x))  (the mean over x of -sum_k p(k|x) log p(k) is H(y))
 double inception_score(const Tensor& probabilities) {
-  Tensor p = as_matrix(probabilities, "inception_score");
-  Tensor marginal = mean(p, {0}, true);
-  const double tiny = 1e-12;  // 0 log 0 = 0
-  Tensor kl = sum(p * (log(p + tiny) - log(marginal + tiny)), {1});
-  return std::exp(mean(kl).item());
+  check_matrix(probabilities, "inception_score");
+  return std::exp(class_entropy(probabilities) - sample_entropy(probabilities));
 }
 
 double class_entropy(const Tensor& probabilities) {

@@ -79,7 +79,7 @@ TEST_CASE("gan_eval reports score, FID and class histogram for samples and real 
     const double score = rows[r]["score"];
     CHECK(score >= 1.0 - 1e-9);
     CHECK(score <= 10.0 + 1e-9);
-    // The score's two entropies, and the share of images classified surely.
+    // The score's two entropies (each in its own JSON field), and the share of images classified surely.
     const double class_entropy = rows[r]["class_entropy"], sample_entropy = rows[r]["sample_entropy"];
     CHECK(std::exp(class_entropy - sample_entropy) == doctest::Approx(score).epsilon(1e-6));
     CHECK(sample_entropy >= -1e-9);
