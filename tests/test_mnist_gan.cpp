@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "nn/checkpoint.h"
+#include "tensor/file_io.h"
 #include "tests/data_fixtures.h"
 #include "tests/demo_runner.h"
 #include "tests/helpers.h"
@@ -78,6 +81,48 @@ TEST_CASE("mnist_gan resumed from a checkpoint equals an uninterrupted run bit f
   CHECK(second.output.find("resumed from") != std::string::npos);
   expect_identical(model_tensors(straight.file("checkpoint.safetensors")),
                    model_tensors(resumed.file("checkpoint.safetensors")));
+}
+
+// The log's rows without the seconds column (a resumed run's clock restarts).
+std::vector<std::string> logged_losses(const std::string& log_path) {
+  std::vector<std::string> rows;
+  std::stringstream log(read_file(log_path));
+  for (std::string line; std::getline(log, line);) rows.push_back(line.substr(0, line.rfind(',')));
+  return rows;
+}
+
+TEST_CASE("mnist_gan killed between checkpoints resumes with a log free of repeated and half-written rows") {
+  TempDir data, straight, resumed;
+  testing::write_mnist_fixture(data, 64, 10);
+  const std::string common = "--data " + data.path() + " --batch 16 --threads 2 --seed 5 ";
+  REQUIRE(run_app("mnist_gan", common + "--epochs 2 --out " + straight.path()).status == 0);
+  REQUIRE(run_app("mnist_gan", common + "--epochs 1 --out " + resumed.path()).status == 0);
+  {  // what a run killed in its second epoch leaves: rows past the checkpoint (iteration 4), half a row
+    std::ofstream log(resumed.file("log.csv"), std::ios::app);
+    log << "5,2,1.1,0.9,0.5,0.4,1.0\n6,2,1.2,0.8,0.5,0.4,1.2\n7,2,1.3";
+  }
+  testing::ProgramRun second = run_app("mnist_gan", common + "--epochs 2 --resume --out " + resumed.path());
+  INFO(second.output);
+  REQUIRE(second.status == 0);
+  CHECK(second.output.find("log.csv: dropped 3 row(s) written after the checkpoint (iteration 4)") !=
+        std::string::npos);
+  const std::vector<std::string> rows = logged_losses(resumed.file("log.csv"));
+  CHECK(rows.size() == 9);  // header + iterations 1..8, once each
+  CHECK(rows == logged_losses(straight.file("log.csv")));
+}
+
+TEST_CASE("mnist_gan --resume refuses a log.csv that another program wrote") {
+  TempDir data, out;
+  testing::write_mnist_fixture(data, 64, 10);
+  const std::string common = "--data " + data.path() + " --batch 16 --threads 2 --seed 5 --out " + out.path() + " ";
+  REQUIRE(run_app("mnist_gan", common + "--epochs 1").status == 0);
+  write_file_atomic(out.file("log.csv"), "epoch,iteration,train_loss\n1,4,0.3\n");
+  testing::ProgramRun second = run_app("mnist_gan", common + "--epochs 2 --resume");
+  INFO(second.output);
+  CHECK(second.status != 0);
+  CHECK(second.output.find(out.file("log.csv") + ": its first line is not this program's log header") !=
+        std::string::npos);
+  CHECK(read_file(out.file("log.csv")) == "epoch,iteration,train_loss\n1,4,0.3\n");  // left as it was
 }
 
 TEST_CASE("mnist_gan --resume keeps the checkpoint's learning rates unless --lr, --lr-g or --lr-d is given") {

@@ -1,6 +1,7 @@
 // The files every training app keeps in its --out folder: resuming from the
 // checkpoint, and CSV logs that a resumed run appends to.
 #pragma once
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,13 +23,11 @@ void resume_from(Trainer& trainer, const std::string& checkpoint) {
 }
 
 // A CSV log: a new file starting with `header` (a line without its newline),
-// or, when resuming onto an existing log, that file opened for appending.
-inline std::ofstream open_run_log(const std::string& path, bool resume, const std::string& header) {
-  const bool append = resume && std::filesystem::exists(path);
-  std::ofstream log(path, append ? std::ios::app : std::ios::trunc);
-  check(log.good(), path, ": cannot be written");
-  if (!append) log << header << "\n";
-  return log;
-}
+// or, when resuming onto an existing log, that file cut back to the rows with
+// iteration <= `checkpoint_iteration` and opened for appending, so that a run
+// killed between checkpoints resumes without duplicate or half-written rows.
+// The header must have an "iteration" column.
+std::ofstream open_run_log(const std::string& path, bool resume, int64_t checkpoint_iteration,
+                           const std::string& header);
 
 }  // namespace gs::apps

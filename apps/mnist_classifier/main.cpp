@@ -53,7 +53,8 @@ void train(const Options& o) {
   settings.seed = o.seed;
   ClassifierTrainer trainer(settings, device);
   if (o.resume) resume_from(trainer, checkpoint);
-  std::ofstream log = open_run_log(log_path, o.resume, "epoch,iteration,train_loss,train_accuracy,test_accuracy,seconds");
+  std::ofstream log = open_run_log(log_path, o.resume, trainer.iteration,
+                                   "epoch,iteration,train_loss,train_accuracy,test_accuracy,seconds");
   std::printf("training the classifier on %s: %lld training and %lld test images, batch %lld, %lld iterations per "
               "epoch, %d threads, %s\n",
               o.dataset.c_str(), static_cast<long long>(train_set.size()), static_cast<long long>(test_set.size()),

@@ -79,7 +79,8 @@ void train(const Options& o) {
       std::printf("D's learning rate from here on: %g\n", settings.discriminator_lr);
     }
   }
-  std::ofstream log = open_run_log(log_path, o.resume, "iteration,epoch,d_loss,g_loss,d_real,d_fake,seconds");
+  std::ofstream log = open_run_log(log_path, o.resume, trainer.iteration,
+                                   "iteration,epoch,d_loss,g_loss,d_real,d_fake,seconds");
 
   Generator sample_stream(o.seed + 2);  // the same 64 codes for every sample grid
   const Tensor fixed_z = randn({64, kLatentSize}, sample_stream);

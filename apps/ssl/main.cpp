@@ -145,10 +145,11 @@ void train(const Options& o) {
     trainer.initialize(initialization_batch(run.train, o.seed));
   }
   std::ofstream log = open_run_log(
-      log_path, o.resume,
+      log_path, o.resume, trainer.iteration,
       "iteration,epoch,supervised,unsupervised_real,unsupervised_fake,generator,labeled_accuracy,lr,seconds");
   std::ofstream accuracy_log =
-      open_run_log(accuracy_path, o.resume, "iteration,epoch,test_accuracy,test_accuracy_polyak,seconds");
+      open_run_log(accuracy_path, o.resume, trainer.iteration,
+                   "iteration,epoch,test_accuracy,test_accuracy_polyak,seconds");
 
   Generator sample_stream(o.seed + 4);  // the same 100 codes for every sample grid
   const Tensor fixed_z = uniform({100, kSslLatentSize}, architecture.latent_low, architecture.latent_high, sample_stream);

@@ -1,0 +1,82 @@
+#include "apps/common/run_files.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <vector>
+
+#include "tensor/file_io.h"
+
+namespace gs::apps {
+
+namespace {
+
+// The fields of one CSV line.
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream stream(line);
+  std::string field;
+  while (std::getline(stream, field, ',')) fields.push_back(field);
+  return fields;
+}
+
+// The rows of the log at `path` that the checkpoint at `checkpoint_iteration`
+// has seen, header first. A run killed without Ctrl-C may have logged rows
+// past its last checkpoint (the resumed run does those iterations again) or
+// half a row; both are dropped.
+std::string rows_up_to(const std::string& path, const std::string& header, int64_t checkpoint_iteration,
+                       int64_t& dropped) {
+  const std::string text = read_file(path);
+  const size_t header_end = text.find('\n');
+  check(header_end != std::string::npos && text.compare(0, header_end, header) == 0, path,
+        ": its first line is not this program's log header (", header,
+        "); resume into the --out folder of the same program, or move the file away");
+  const std::vector<std::string> columns = split_csv(header);
+  size_t iteration_column = 0;
+  while (iteration_column < columns.size() && columns[iteration_column] != "iteration") ++iteration_column;
+  check(iteration_column < columns.size(), "open_run_log: the header '", header, "' has no iteration column");
+
+  std::string kept = header + "\n";
+  dropped = 0;
+  for (size_t start = header_end + 1; start < text.size();) {
+    const size_t end = text.find('\n', start);
+    if (end == std::string::npos) {  // an unfinished last line
+      ++dropped;
+      break;
+    }
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    const std::vector<std::string> fields = split_csv(line);
+    char* parse_end = nullptr;
+    const char* iteration = iteration_column < fields.size() ? fields[iteration_column].c_str() : "";
+    const long long value = std::strtoll(iteration, &parse_end, 10);
+    if (*iteration != '\0' && *parse_end == '\0' && value <= checkpoint_iteration) {
+      kept += line + "\n";
+    } else {
+      ++dropped;
+    }
+  }
+  return kept;
+}
+
+}  // namespace
+
+std::ofstream open_run_log(const std::string& path, bool resume, int64_t checkpoint_iteration,
+                           const std::string& header) {
+  const bool append = resume && std::filesystem::exists(path);
+  if (append) {
+    int64_t dropped = 0;
+    const std::string kept = rows_up_to(path, header, checkpoint_iteration, dropped);
+    if (dropped > 0) {
+      write_file_atomic(path, kept);
+      std::printf("%s: dropped %lld row(s) written after the checkpoint (iteration %lld) or left unfinished\n",
+                  path.c_str(), static_cast<long long>(dropped), static_cast<long long>(checkpoint_iteration));
+    }
+  }
+  std::ofstream log(path, append ? std::ios::app : std::ios::trunc);
+  check(log.good(), path, ": cannot be written");
+  if (!append) log << header << "\n";
+  return log;
+}
+
+}  // namespace gs::apps
