@@ -41,6 +41,14 @@ void expect_identical(const StateDict& a, const StateDict& b) {
   }
 }
 
+// The log's rows without the seconds column (a resumed run's clock restarts).
+std::vector<std::string> logged_losses(const std::string& log_path) {
+  std::vector<std::string> rows;
+  std::stringstream log(read_file(log_path));
+  for (std::string line; std::getline(log, line);) rows.push_back(line.substr(0, line.rfind(',')));
+  return rows;
+}
+
 }  // namespace
 
 TEST_CASE("mnist_gan trains on a tiny dataset and writes samples, log and checkpoint") {
@@ -75,20 +83,19 @@ TEST_CASE("mnist_gan resumed from a checkpoint equals an uninterrupted run bit f
     REQUIRE(first.status == 0);
     CHECK(first.output.find("done after 1 iterations") != std::string::npos);
   }
+  SUBCASE("stopped mid-epoch by --max-steps") {
+    testing::ProgramRun first = run_app("mnist_gan", common + "--max-steps 3 --out " + resumed.path());
+    INFO(first.output);
+    REQUIRE(first.status == 0);
+    CHECK(first.output.find("done after 3 iterations (0.8 epochs)") != std::string::npos);
+    CHECK(logged_losses(resumed.file("log.csv")).size() == 4);  // header + 3 iterations
+  }
   testing::ProgramRun second = run_app("mnist_gan", common + "--resume --out " + resumed.path());
   INFO(second.output);
   REQUIRE(second.status == 0);
   CHECK(second.output.find("resumed from") != std::string::npos);
   expect_identical(model_tensors(straight.file("checkpoint.safetensors")),
                    model_tensors(resumed.file("checkpoint.safetensors")));
-}
-
-// The log's rows without the seconds column (a resumed run's clock restarts).
-std::vector<std::string> logged_losses(const std::string& log_path) {
-  std::vector<std::string> rows;
-  std::stringstream log(read_file(log_path));
-  for (std::string line; std::getline(log, line);) rows.push_back(line.substr(0, line.rfind(',')));
-  return rows;
 }
 
 TEST_CASE("mnist_gan killed between checkpoints resumes with a log free of repeated and half-written rows") {

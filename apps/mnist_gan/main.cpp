@@ -3,6 +3,7 @@
 //   build/apps/mnist_gan --minutes 5 --out out/mnist_gan
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -28,6 +29,7 @@ namespace {
 struct Options {
   int64_t epochs = 5;
   double minutes = 0;  // 0: no time budget
+  int64_t max_steps = 0;  // 0: no limit
   int64_t batch = 64;
   uint64_t seed = 1;
   std::string device = "cpu";
@@ -89,7 +91,9 @@ void train(const Options& o) {
               static_cast<long long>(batches_per_epoch), num_threads(), device.str().c_str());
 
   install_interrupt_handler();
-  Progress progress(o.minutes > 0 ? 0 : o.epochs * batches_per_epoch);
+  const int64_t planned_steps =
+      o.max_steps > 0 ? std::min(o.max_steps, o.epochs * batches_per_epoch) : o.epochs * batches_per_epoch;
+  Progress progress(o.minutes > 0 ? 0 : planned_steps);
   bool stopped_early = false;
   while (trainer.epoch < o.epochs && !stopped_early) {
     const Tensor order = trainer.epoch_order(train_set.size(), trainer.epoch);
@@ -113,7 +117,8 @@ void train(const Options& o) {
       if (o.sample_every > 0 && trainer.iteration % o.sample_every == 0)
         write_samples(trainer, fixed_z, o.out + "/samples.png");
       const bool out_of_time = o.minutes > 0 && progress.elapsed_seconds() >= o.minutes * 60;
-      if (interrupt_requested() || out_of_time) {
+      const bool out_of_steps = o.max_steps > 0 && trainer.iteration >= o.max_steps;
+      if (interrupt_requested() || out_of_time || out_of_steps) {
         ++trainer.batch_in_epoch;  // this batch is done
         stopped_early = true;
         break;
@@ -151,6 +156,10 @@ int main(int argc, char** argv) {
                "losses.png (when gnuplot is installed) and checkpoint.safetensors (every epoch and on Ctrl-C)."};
   app.add_option("--epochs", o.epochs, "passes over the training set")->check(CLI::PositiveNumber);
   app.add_option("--minutes", o.minutes, "stop cleanly after this much training time (0 = no limit)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-steps", o.max_steps,
+                 "stop after this many iterations in all (0 = no limit): the same amount of training on any "
+                 "machine, where --minutes depends on its speed")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--batch", o.batch, "images per batch (real and generated alike)")->check(CLI::PositiveNumber);
   app.add_option("--seed", o.seed, "seed for weights, noise and data order: the same seed repeats a run exactly");
