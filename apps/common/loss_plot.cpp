@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "apps/common/run_files.h"
+
 namespace gs::apps {
 
 std::string plot_columns(const std::string& csv_path, const std::vector<std::string>& columns,
@@ -13,17 +15,14 @@ std::string plot_columns(const std::string& csv_path, const std::vector<std::str
   std::ifstream csv(csv_path);
   std::string header;
   if (!std::getline(csv, header)) return "loss curve skipped: " + csv_path + " is empty";
-  std::vector<std::string> names;
-  std::stringstream fields(header);
-  for (std::string name; std::getline(fields, name, ',');) names.push_back(name);
+  const std::vector<std::string> names = csv_fields(header);
 
   std::ostringstream script;
   script << "set terminal pngcairo size 900,500 noenhanced\nset output '" << png_path << "'\n"
          << "set datafile separator ','\nset key autotitle columnhead\nset title '" << title << "'\n"
          << "set xlabel '" << names[0] << "'\nset grid\nplot ";
   for (size_t c = 0; c < columns.size(); ++c) {
-    size_t index = 0;
-    while (index < names.size() && names[index] != columns[c]) ++index;
+    const size_t index = csv_column(names, columns[c]);
     if (index == names.size()) return "loss curve skipped: no column '" + columns[c] + "' in " + csv_path;
     script << (c ? ", " : "") << "'" << csv_path << "' using 1:" << index + 1 << " with lines";
   }

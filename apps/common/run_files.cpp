@@ -1,5 +1,6 @@
 #include "apps/common/run_files.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -9,16 +10,18 @@
 
 namespace gs::apps {
 
-namespace {
-
-// The fields of one CSV line.
-std::vector<std::string> split_csv(const std::string& line) {
+std::vector<std::string> csv_fields(const std::string& line) {
   std::vector<std::string> fields;
   std::stringstream stream(line);
-  std::string field;
-  while (std::getline(stream, field, ',')) fields.push_back(field);
+  for (std::string field; std::getline(stream, field, ',');) fields.push_back(field);
   return fields;
 }
+
+size_t csv_column(const std::vector<std::string>& fields, const std::string& name) {
+  return static_cast<size_t>(std::find(fields.begin(), fields.end(), name) - fields.begin());
+}
+
+namespace {
 
 // The rows of the log at `path` that the checkpoint at `checkpoint_iteration`
 // has seen, header first. A run killed without Ctrl-C may have logged rows
@@ -31,9 +34,8 @@ std::string rows_up_to(const std::string& path, const std::string& header, int64
   check(header_end != std::string::npos && text.compare(0, header_end, header) == 0, path,
         ": its first line is not this program's log header (", header,
         "); resume into the --out folder of the same program, or move the file away");
-  const std::vector<std::string> columns = split_csv(header);
-  size_t iteration_column = 0;
-  while (iteration_column < columns.size() && columns[iteration_column] != "iteration") ++iteration_column;
+  const std::vector<std::string> columns = csv_fields(header);
+  const size_t iteration_column = csv_column(columns, "iteration");
   check(iteration_column < columns.size(), "open_run_log: the header '", header, "' has no iteration column");
 
   std::string kept = header + "\n";
@@ -46,7 +48,7 @@ std::string rows_up_to(const std::string& path, const std::string& header, int64
     }
     const std::string line = text.substr(start, end - start);
     start = end + 1;
-    const std::vector<std::string> fields = split_csv(line);
+    const std::vector<std::string> fields = csv_fields(line);
     char* parse_end = nullptr;
     const char* iteration = iteration_column < fields.size() ? fields[iteration_column].c_str() : "";
     const long long value = std::strtoll(iteration, &parse_end, 10);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "tensor/error.h"
 
@@ -21,6 +22,13 @@ void resume_from(Trainer& trainer, const std::string& checkpoint) {
               static_cast<long long>(trainer.iteration), static_cast<long long>(trainer.epoch + 1),
               static_cast<long long>(trainer.batch_in_epoch));
 }
+
+// The comma-separated fields of one line of a CSV log.
+std::vector<std::string> csv_fields(const std::string& line);
+
+// The index of the field called `name` among a header's `fields`, or
+// fields.size() when there is none.
+size_t csv_column(const std::vector<std::string>& fields, const std::string& name);
 
 // A CSV log: a new file starting with `header` (a line without its newline),
 // or, when resuming onto an existing log, that file cut back to the rows with
