@@ -1,8 +1,10 @@
 # gradschool build. Everything is built out of tree under build/ (or
 # build/debug, build/asan for the variants). Sources are found by directory,
-# so a new .cpp file needs no Makefile change:
+# so a new .cpp or .cu file needs no Makefile change:
 #   library   tensor/ tensor/cpu/ autograd/ autograd/ops/ nn/ optim/ data/
-#   tests     tests/*.cpp (+ apps/common/*.cpp) -> build/tests/gradschool_tests
+#   CUDA      tensor/cuda/*.cu (nvcc, when found) -> linked into every program
+#   tests     tests/*.cpp tests/parity/*.cpp (+ apps/common/*.cpp) -> build/tests/gradschool_tests,
+#             with tensor/cuda/*.cu compiled by g++ against tests/cuda_emulation/
 #   apps      apps/<name>/*.cpp (+ apps/common/*.cpp)  -> build/apps/<name>
 #   tutorials tutorials/<chapter>/*.cpp   -> build/tutorials/<chapter>
 #   benches   bench/<name>.cpp            -> build/bench/<name>
@@ -36,20 +38,70 @@ CXXFLAGS := -std=c++17 -Wall -Wextra -fopenmp -fno-math-errno -I. $(OPT) $(OPENB
 LDFLAGS := -fopenmp $(OPT)
 LDLIBS = $(OPENBLAS_LIBS) -llapack -lz -lgif -lpthread
 
+# ---- CUDA ----------------------------------------------------------------
+# With nvcc on the PATH or in /usr/local/cuda the CUDA backend is built (for the
+# A100/H100-class GPUs: sm_80, sm_90) and linked into every program, and a
+# second test binary runs the parity suite on a real GPU (skipped without one).
+# `make CUDA=0` builds for the CPU only. Either way the test suite compiles the
+# same .cu sources with g++ against an emulation of CUDA on the CPU
+# (tests/cuda_emulation/), so every kernel runs in `make test`.
+NVCC ?= $(firstword $(shell command -v nvcc 2>/dev/null) $(wildcard /usr/local/cuda/bin/nvcc))
+ifeq ($(NVCC),)
+CUDA ?= 0
+else
+CUDA ?= 1
+endif
+ifeq ($(MODE),asan)
+# The CUDA runtime does not run under AddressSanitizer; the emulated kernels do.
+CUDA := 0
+endif
+CUDA_SRCS := $(wildcard tensor/cuda/*.cu)
+CUDA_HOME := $(patsubst %/bin/nvcc,%,$(NVCC))
+NVCC_ARCHS := -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
+NVCCFLAGS := -std=c++17 -O3 $(NVCC_ARCHS) -I. $(OPENBLAS_CFLAGS) -Werror all-warnings \
+  -Xcompiler -Wall,-Wextra,-Werror,-fopenmp,-fno-math-errno $(EXTRA_NVCCFLAGS)
+ifeq ($(CUDA),1)
+CUDA_OBJS := $(CUDA_SRCS:%.cu=$(BUILD)/obj/%.cu.o)
+CUDA_LDLIBS := -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcublas -lcudart
+GPU_TEST_BIN := $(BUILD)/tests/gradschool_gpu_tests
+CUDA_NOTE := the CUDA backend with $(NVCC) (make CUDA=0 for CPU only)
+else
+CUDA_NOTE := no CUDA backend ($(if $(NVCC),CUDA=0,nvcc not found)): CPU only
+endif
+ifeq ($(MAKELEVEL),0)
+$(info gradschool: building $(CUDA_NOTE))
+endif
+
+# The emulated device for the tests: the same kernel sources, g++, and the
+# emulation's cuda_runtime.h / cublas_v2.h ahead of the toolkit's.
+EMULATION_INCLUDE := -Itests/cuda_emulation/include
+EMULATED_CUDA_OBJS := $(CUDA_SRCS:%.cu=$(BUILD)/obj/emulated/%.o) \
+  $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter-out tests/cuda_emulation/test_%,$(wildcard tests/cuda_emulation/*.cpp)))
+EMULATION_TEST_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/cuda_emulation/test_*.cpp))
+
 LIB_DIRS := tensor tensor/cpu autograd autograd/ops nn optim data
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.cpp))
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libgradschool.a
 
-TEST_SRCS := $(wildcard tests/*.cpp)
+TEST_SRCS := $(wildcard tests/*.cpp tests/parity/*.cpp)
 TEST_BIN := $(BUILD)/tests/gradschool_tests
+PARITY_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard tests/parity/*.cpp))
+# The trainers the training-iteration tests run (tests/parity/test_training_parity.cpp).
+TRAINER_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,apps/mnist_gan/gan_trainer.cpp apps/ssl/ssl_models.cpp \
+  apps/ssl/ssl_trainer.cpp apps/ssl/ssl_report.cpp)
 
 APP_COMMON_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard apps/common/*.cpp))
 APP_NAMES := $(filter-out common,$(notdir $(patsubst %/,%,$(wildcard apps/*/))))
 APP_BINS := $(APP_NAMES:%=$(BUILD)/apps/%)
+# The apps with --device, linked against the emulated device for their tests.
+DEVICE_APP_NAMES := mnist_gan mnist_classifier gan_eval ssl latent
+EMULATED_APP_BINS := $(DEVICE_APP_NAMES:%=$(BUILD)/tests/emulated/apps/%)
 
 TUTORIAL_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard tutorials/*/main.cpp))))
 TUTORIAL_BINS := $(TUTORIAL_NAMES:%=$(BUILD)/tutorials/%)
+GPU_TUTORIAL := 10-gpu
+EMULATED_TUTORIAL_BIN := $(if $(wildcard tutorials/$(GPU_TUTORIAL)/main.cpp),$(BUILD)/tests/emulated/tutorials/$(GPU_TUTORIAL))
 
 BENCH_NAMES := $(basename $(notdir $(wildcard bench/*.cpp)))
 BENCH_BINS := $(BENCH_NAMES:%=$(BUILD)/bench/%)
@@ -57,7 +109,7 @@ BENCH_BINS := $(BENCH_NAMES:%=$(BUILD)/bench/%)
 .PHONY: all lib tests apps tutorials benches deps test demo bench data debug asan clean help
 all: lib tests apps tutorials benches
 lib: $(LIB)
-tests: $(TEST_BIN)
+tests: $(TEST_BIN) $(GPU_TEST_BIN) $(EMULATED_APP_BINS) $(EMULATED_TUTORIAL_BIN)
 apps: $(APP_BINS)
 tutorials: $(TUTORIAL_BINS)
 benches: $(BENCH_BINS)
@@ -76,27 +128,60 @@ $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/obj/%.cu.o: %.cu
+	@mkdir -p $(dir $@)
+	$(NVCC) $(NVCCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/emulated/%.o: %.cu
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(EMULATION_INCLUDE) -x c++ -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/tests/cuda_emulation/%.o: tests/cuda_emulation/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(EMULATION_INCLUDE) -MMD -MP -c $< -o $@
+
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(TEST_BIN): $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o) $(APP_COMMON_OBJS) $(LIB)
+# The CUDA backend's objects are linked as objects, not from the archive: it
+# registers itself (a static initializer), and a linker keeps an archive
+# member only when something refers to it.
+$(TEST_BIN): $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o) $(EMULATION_TEST_OBJS) $(TRAINER_OBJS) $(APP_COMMON_OBJS) \
+    $(EMULATED_CUDA_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+$(GPU_TEST_BIN): $(PARITY_OBJS) $(TRAINER_OBJS) $(APP_COMMON_OBJS) $(CUDA_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS) $(CUDA_LDLIBS)
 
 # The objects of every .cpp in directory $(1).
 objects_in = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard $(1)/*.cpp))
 
+# Keep every object file: make would otherwise delete the app, tutorial and
+# bench objects as intermediates and rebuild them on the next make.
+.SECONDARY:
+
 .SECONDEXPANSION:
-$(BUILD)/apps/%: $$(call objects_in,apps/$$*) $(APP_COMMON_OBJS) $(LIB)
+$(BUILD)/apps/%: $$(call objects_in,apps/$$*) $(APP_COMMON_OBJS) $(CUDA_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS) $(CUDA_LDLIBS)
+
+$(BUILD)/tutorials/%: $$(call objects_in,tutorials/$$*) $(CUDA_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS) $(CUDA_LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(CUDA_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS) $(CUDA_LDLIBS)
+
+# The same programs on the emulated device (test equipment, under build/tests/).
+$(BUILD)/tests/emulated/apps/%: $$(call objects_in,apps/$$*) $(APP_COMMON_OBJS) $(EMULATED_CUDA_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
-$(BUILD)/tutorials/%: $$(call objects_in,tutorials/$$*) $(LIB)
-	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
-
-$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
+$(BUILD)/tests/emulated/tutorials/%: $$(call objects_in,tutorials/$$*) $(EMULATED_CUDA_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
@@ -115,6 +200,10 @@ PARALLEL = $(if $(filter -j% j%,$(MAKEFLAGS)),,-j$(JOBS))
 test: deps
 	@$(MAKE) --no-print-directory $(PARALLEL) all
 	@GS_BUILD_DIR=$(BUILD) bash scripts/run-tests.sh $(TEST_BIN) $(TEST_ARGS)
+ifeq ($(CUDA),1)
+	@echo "== the parity suite on a real GPU ($(GPU_TEST_BIN))"
+	@GS_BUILD_DIR=$(BUILD) bash scripts/run-tests.sh $(GPU_TEST_BIN)
+endif
 
 demo: deps
 	@$(MAKE) --no-print-directory $(PARALLEL) all

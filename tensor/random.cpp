@@ -1,4 +1,4 @@
-// Seeded random tensors (see tensor/philox.h for the numbering convention).
+// Seeded random tensors (see tensor/kernels/philox.h for the numbering convention).
 #include "tensor/backend.h"
 #include "tensor/generator.h"
 

@@ -1,14 +1,13 @@
-// Batch normalisation kernels (the formulas are in tensor/backend.h; the op is
-// nn/batch_norm.cpp). The same math as a composition of element-wise ops and
+// Batch normalisation kernels (the formulas are tensor/kernels/batch_norm.h;
+// the op is nn/batch_norm.cpp). The same math as a composition of element-wise ops and
 // reductions, but each channel is handled by one task that walks its N*S
 // values a few times while they sit in cache: forward reads x twice (mean,
 // then variance around it: the two-pass variance has no cancellation) and
 // writes y once; backward reads dY and x once for the two sums and once more
 // to write dX. A composed version makes a dozen passes through main memory.
-#include <cmath>
-
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/partial_sums.h"
+#include "tensor/kernels/batch_norm.h"
 #include "tensor/parallel.h"
 #include "tensor/profile.h"
 
@@ -60,26 +59,22 @@ void CpuBackend::batch_norm_forward(const Tensor& x, const Tensor& gamma, const 
       for (int64_t n = 0; n < layout.batch; ++n) {
         sum += partial_sums(layout.spatial, [run = in + layout.run(n, c)](int64_t s) { return double(run[s]); });
       }
-      const T channel_mean = T(sum / double(layout.count()));
+      const T channel_mean = kernels::batch_norm_mean<T>(sum, double(layout.count()));
       double squares = 0;
       for (int64_t n = 0; n < layout.batch; ++n) {
         squares += partial_sums(layout.spatial, [run = in + layout.run(n, c), channel_mean](int64_t s) {
-          const T centered = run[s] - channel_mean;
-          return double(centered * centered);
+          return kernels::squared_deviation(run[s], channel_mean);
         });
       }
-      const double channel_variance = squares / double(layout.count());
-      const T channel_inverse_std = T(1.0 / std::sqrt(channel_variance + eps));
-      means[c] = channel_mean;
-      variances[c] = T(channel_variance);
-      inverse_stds[c] = channel_inverse_std;
-      // y = x a + b with a = gamma inverse_std, b = beta - mean a
-      const T a = (scale ? scale[c] : T(1)) * channel_inverse_std;
-      const T b = (shift ? shift[c] : T(0)) - channel_mean * a;
+      const kernels::BatchNormForward<T> normalize = kernels::batch_norm_forward<T>(
+          channel_mean, squares, double(layout.count()), eps, scale ? scale[c] : T(1), shift ? shift[c] : T(0));
+      means[c] = normalize.mean;
+      variances[c] = normalize.variance;
+      inverse_stds[c] = normalize.inverse_std;
       for (int64_t n = 0; n < layout.batch; ++n) {
         const T* run = in + layout.run(n, c);
         T* out_run = out + layout.run(n, c);
-        for (int64_t s = 0; s < layout.spatial; ++s) out_run[s] = run[s] * a + b;
+        for (int64_t s = 0; s < layout.spatial; ++s) out_run[s] = normalize(run[s]);
       }
     });
   });
@@ -108,24 +103,19 @@ void CpuBackend::batch_norm_backward(const Tensor& grad, const Tensor& x, const 
         const T* x_run = in + layout.run(n, c);
         sum_dy += partial_sums(layout.spatial, [dy_run](int64_t s) { return double(dy_run[s]); });
         sum_dy_centered += partial_sums(layout.spatial, [dy_run, x_run, channel_mean](int64_t s) {
-          return double(dy_run[s] * (x_run[s] - channel_mean));
+          return kernels::grad_times_deviation(dy_run[s], x_run[s], channel_mean);
         });
       }
-      const double sum_dy_xhat = sum_dy_centered * channel_inverse_std;
-      if (dbeta) dbeta[c] = T(sum_dy);
-      if (dgamma) dgamma[c] = T(sum_dy_xhat);
+      const kernels::BatchNormBackward<T> backward = kernels::batch_norm_backward<T>(
+          channel_mean, channel_inverse_std, scale ? scale[c] : T(1), sum_dy, sum_dy_centered, double(layout.count()));
+      if (dbeta) dbeta[c] = backward.grad_beta;
+      if (dgamma) dgamma[c] = backward.grad_gamma;
       if (!dx) return;
-      // dX = a dY + b (x - mean) + d, with a = gamma inverse_std,
-      // b = -a inverse_std mean(dY xhat), d = -a mean(dY)
-      const double count = double(layout.count());
-      const T a = (scale ? scale[c] : T(1)) * channel_inverse_std;
-      const T b = T(-double(a) * channel_inverse_std * sum_dy_xhat / count);
-      const T d = T(-double(a) * sum_dy / count);
       for (int64_t n = 0; n < layout.batch; ++n) {
         const T* dy_run = dy + layout.run(n, c);
         const T* x_run = in + layout.run(n, c);
         T* dx_run = dx + layout.run(n, c);
-        for (int64_t s = 0; s < layout.spatial; ++s) dx_run[s] = a * dy_run[s] + b * (x_run[s] - channel_mean) + d;
+        for (int64_t s = 0; s < layout.spatial; ++s) dx_run[s] = backward(dy_run[s], x_run[s]);
       }
     });
   });

@@ -2,6 +2,7 @@
 // memory (tensor/cpu/strided_loop.h), OpenMP threads, and OpenBLAS for GEMM.
 #pragma once
 #include "tensor/backend.h"
+#include "tensor/dispatch.h"
 
 namespace gs::cpu {
 
@@ -41,26 +42,5 @@ class CpuBackend final : public Backend {
   void adam_update(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
                    const AdamUpdate& update) override;
 };
-
-// Calls body(T{}) with T the C++ type of a floating dtype; gs::Error otherwise.
-template <typename Body>
-void dispatch_floating(DType dtype, const char* op, Body body) {
-  switch (dtype) {
-    case DType::Float32: body(float{}); return;
-    case DType::Float64: body(double{}); return;
-    default: fail(op, ": needs a floating tensor (float32 or float64), got ", dtype_name(dtype));
-  }
-}
-
-// Same for every dtype.
-template <typename Body>
-void dispatch_all(DType dtype, Body body) {
-  switch (dtype) {
-    case DType::Float32: body(float{}); return;
-    case DType::Float64: body(double{}); return;
-    case DType::Int64: body(int64_t{}); return;
-    case DType::UInt8: body(uint8_t{}); return;
-  }
-}
 
 }  // namespace gs::cpu

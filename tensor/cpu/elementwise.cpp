@@ -1,12 +1,12 @@
 // Element-wise CPU kernels: copy, fill, unary ops and their derivatives, binary
-// ops, where. Each op is a scalar function that map1/map2/map3 apply over
-// strided operands; a run whose strides are all 1 gets a plain loop the
-// compiler can vectorise.
-#include <cmath>
-
+// ops, where. Each op's formula is a struct of tensor/kernels/ (unary.h,
+// binary.h) that map1/map2/map3 apply over strided operands; a run whose
+// strides are all 1 gets a plain loop the compiler can vectorise.
 #include "tensor/cpu/cpu_backend.h"
-#include "tensor/profile.h"
 #include "tensor/cpu/strided_loop.h"
+#include "tensor/kernels/binary.h"
+#include "tensor/kernels/unary.h"
+#include "tensor/profile.h"
 
 namespace gs::cpu {
 namespace {
@@ -66,19 +66,6 @@ void map3(const Tensor& out, const Tensor& a, const Tensor& b, const Tensor& c, 
   });
 }
 
-template <typename T>
-T stable_sigmoid(T x) {
-  if (x >= 0) return T(1) / (T(1) + std::exp(-x));
-  T e = std::exp(x);
-  return e / (T(1) + e);
-}
-
-// log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows.
-template <typename T>
-T stable_softplus(T x) {
-  return std::max(x, T(0)) + std::log1p(std::exp(-std::abs(x)));
-}
-
 }  // namespace
 
 void CpuBackend::copy(const Tensor& in, const Tensor& out) {
@@ -87,7 +74,7 @@ void CpuBackend::copy(const Tensor& in, const Tensor& out) {
     using TOut = decltype(out_tag);
     dispatch_all(in.dtype(), [&](auto in_tag) {
       using TIn = decltype(in_tag);
-      map1<TOut, TIn>(out, in, [](TIn v) { return static_cast<TOut>(v); });
+      map1<TOut, TIn>(out, in, kernels::Convert<TOut, TIn>{});
     });
   });
 }
@@ -113,62 +100,29 @@ void CpuBackend::arange(const Tensor& out, double start, double step) {
   });
 }
 
-void CpuBackend::unary(UnaryOp op, const Tensor& in, const Tensor& out, UnaryParams p) {
+void CpuBackend::unary(UnaryOp op, const Tensor& in, const Tensor& out, UnaryParams params) {
   ProfileScope scope("unary");
   dispatch_floating(in.dtype(), "unary op", [&](auto tag) {
     using T = decltype(tag);
-    const T a = static_cast<T>(p.a), b = static_cast<T>(p.b);
-    switch (op) {
-      case UnaryOp::Neg: map1<T, T>(out, in, [](T x) { return -x; }); break;
-      case UnaryOp::Exp: map1<T, T>(out, in, [](T x) { return std::exp(x); }); break;
-      case UnaryOp::Log: map1<T, T>(out, in, [](T x) { return std::log(x); }); break;
-      case UnaryOp::Sqrt: map1<T, T>(out, in, [](T x) { return std::sqrt(x); }); break;
-      case UnaryOp::Abs: map1<T, T>(out, in, [](T x) { return std::abs(x); }); break;
-      case UnaryOp::Tanh: map1<T, T>(out, in, [](T x) { return std::tanh(x); }); break;
-      case UnaryOp::Sigmoid: map1<T, T>(out, in, [](T x) { return stable_sigmoid(x); }); break;
-      case UnaryOp::Relu: map1<T, T>(out, in, [](T x) { return x > 0 ? x : T(0); }); break;
-      case UnaryOp::LeakyRelu: map1<T, T>(out, in, [a](T x) { return x > 0 ? x : a * x; }); break;
-      case UnaryOp::Softplus: map1<T, T>(out, in, [](T x) { return stable_softplus(x); }); break;
-      case UnaryOp::AddScalar: map1<T, T>(out, in, [a](T x) { return x + a; }); break;
-      case UnaryOp::MulScalar: map1<T, T>(out, in, [a](T x) { return x * a; }); break;
-      case UnaryOp::PowScalar: map1<T, T>(out, in, [a](T x) { return std::pow(x, a); }); break;
-      case UnaryOp::Clamp: map1<T, T>(out, in, [a, b](T x) { return std::min(std::max(x, a), b); }); break;
-      case UnaryOp::Sign: map1<T, T>(out, in, [](T x) { return T((x > 0) - (x < 0)); }); break;
-      case UnaryOp::Square: map1<T, T>(out, in, [](T x) { return x * x; }); break;
-      case UnaryOp::Reciprocal: map1<T, T>(out, in, [](T x) { return T(1) / x; }); break;
-    }
+    kernels::visit_unary<T>(op, params, [&](auto f) { map1<T, T>(out, in, [f](T x) { return f.forward(x); }); });
   });
 }
 
-// grad_in = grad_out * f'(x), written with whichever of x and y = f(x) is cheaper.
+// grad_in = grad_out * f'(x), reading whichever of x and y = f(x) f' is written in.
 void CpuBackend::unary_backward(UnaryOp op, const Tensor& in, const Tensor& out, const Tensor& grad_out,
-                                const Tensor& grad_in, UnaryParams p) {
+                                const Tensor& grad_in, UnaryParams params) {
   ProfileScope scope("unary backward");
   dispatch_floating(in.dtype(), "unary op backward", [&](auto tag) {
     using T = decltype(tag);
-    const T a = static_cast<T>(p.a), b = static_cast<T>(p.b);
-    const Tensor& g = grad_out;
-    switch (op) {
-      case UnaryOp::Neg: map1<T, T>(grad_in, g, [](T dy) { return -dy; }); break;
-      case UnaryOp::Exp: map2<T>(grad_in, g, out, [](T dy, T y) { return dy * y; }); break;
-      case UnaryOp::Log: map2<T>(grad_in, g, in, [](T dy, T x) { return dy / x; }); break;
-      case UnaryOp::Sqrt: map2<T>(grad_in, g, out, [](T dy, T y) { return dy / (2 * y); }); break;
-      case UnaryOp::Abs: map2<T>(grad_in, g, in, [](T dy, T x) { return x > 0 ? dy : (x < 0 ? -dy : T(0)); }); break;
-      case UnaryOp::Tanh: map2<T>(grad_in, g, out, [](T dy, T y) { return dy * (1 - y * y); }); break;
-      case UnaryOp::Sigmoid: map2<T>(grad_in, g, out, [](T dy, T y) { return dy * y * (1 - y); }); break;
-      case UnaryOp::Relu: map2<T>(grad_in, g, in, [](T dy, T x) { return x > 0 ? dy : T(0); }); break;
-      case UnaryOp::LeakyRelu: map2<T>(grad_in, g, in, [a](T dy, T x) { return x > 0 ? dy : a * dy; }); break;
-      case UnaryOp::Softplus: map2<T>(grad_in, g, in, [](T dy, T x) { return dy * stable_sigmoid(x); }); break;
-      case UnaryOp::AddScalar: map1<T, T>(grad_in, g, [](T dy) { return dy; }); break;
-      case UnaryOp::MulScalar: map1<T, T>(grad_in, g, [a](T dy) { return dy * a; }); break;
-      case UnaryOp::PowScalar:
-        map2<T>(grad_in, g, in, [a](T dy, T x) { return dy * a * std::pow(x, a - 1); });
-        break;
-      case UnaryOp::Clamp: map2<T>(grad_in, g, in, [a, b](T dy, T x) { return x >= a && x <= b ? dy : T(0); }); break;
-      case UnaryOp::Sign: map1<T, T>(grad_in, g, [](T) { return T(0); }); break;
-      case UnaryOp::Square: map2<T>(grad_in, g, in, [](T dy, T x) { return dy * 2 * x; }); break;
-      case UnaryOp::Reciprocal: map2<T>(grad_in, g, out, [](T dy, T y) { return -dy * y * y; }); break;
-    }
+    kernels::visit_unary<T>(op, params, [&](auto f) {
+      using Reads = kernels::DerivativeReads;
+      constexpr Reads reads = decltype(f)::reads;
+      if constexpr (reads == Reads::Nothing) {
+        map1<T, T>(grad_in, grad_out, [f](T dy) { return f.backward(dy, T(0)); });
+      } else {
+        map2<T>(grad_in, grad_out, reads == Reads::Input ? in : out, [f](T dy, T v) { return f.backward(dy, v); });
+      }
+    });
   });
 }
 
@@ -176,20 +130,7 @@ void CpuBackend::binary(BinaryOp op, const Tensor& a, const Tensor& b, const Ten
   ProfileScope scope("binary");
   dispatch_floating(a.dtype(), "binary op", [&](auto tag) {
     using T = decltype(tag);
-    switch (op) {
-      case BinaryOp::Add: map2<T>(out, a, b, [](T x, T y) { return x + y; }); break;
-      case BinaryOp::Sub: map2<T>(out, a, b, [](T x, T y) { return x - y; }); break;
-      case BinaryOp::Mul: map2<T>(out, a, b, [](T x, T y) { return x * y; }); break;
-      case BinaryOp::Div: map2<T>(out, a, b, [](T x, T y) { return x / y; }); break;
-      case BinaryOp::Maximum: map2<T>(out, a, b, [](T x, T y) { return x >= y ? x : y; }); break;
-      case BinaryOp::Minimum: map2<T>(out, a, b, [](T x, T y) { return x <= y ? x : y; }); break;
-      case BinaryOp::Equal: map2<T>(out, a, b, [](T x, T y) { return T(x == y); }); break;
-      case BinaryOp::NotEqual: map2<T>(out, a, b, [](T x, T y) { return T(x != y); }); break;
-      case BinaryOp::Less: map2<T>(out, a, b, [](T x, T y) { return T(x < y); }); break;
-      case BinaryOp::LessEqual: map2<T>(out, a, b, [](T x, T y) { return T(x <= y); }); break;
-      case BinaryOp::Greater: map2<T>(out, a, b, [](T x, T y) { return T(x > y); }); break;
-      case BinaryOp::GreaterEqual: map2<T>(out, a, b, [](T x, T y) { return T(x >= y); }); break;
-    }
+    kernels::visit_binary<T>(op, [&](auto f) { map2<T>(out, a, b, f); });
   });
 }
 
@@ -197,7 +138,7 @@ void CpuBackend::where(const Tensor& condition, const Tensor& a, const Tensor& b
   ProfileScope scope("where");
   dispatch_floating(a.dtype(), "where", [&](auto tag) {
     using T = decltype(tag);
-    map3<T>(out, condition, a, b, [](T c, T x, T y) { return c != 0 ? x : y; });
+    map3<T>(out, condition, a, b, kernels::Select<T>{});
   });
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/kernels/im2col.h"
 #include "tensor/profile.h"
 #include "tensor/parallel.h"
 
@@ -22,11 +23,11 @@ namespace gs::cpu {
 namespace {
 
 // For every kernel tap t = (kh, kw) and output pixel p = (oh, ow), the index
-// in an image plane of the input pixel that the tap reads there,
-//   ih = oh * stride_h - pad_top + kh * dilation_h   (iw likewise),
-// or plane_size where that falls into the zero padding. Planes are copied into
-// scratch rows of plane_size + 1 values whose last value is that zero, so the
-// copy loops below have no branches and no bounds to check.
+// in an image plane of the input pixel that the tap reads there
+// (kernels::conv_input_index), or plane_size where that falls into the zero
+// padding. Planes are copied into scratch rows of plane_size + 1 values whose
+// last value is that zero, so the copy loops below have no branches and no
+// bounds to check.
 std::vector<int32_t> tap_sources(const ConvGeometry& g) {
   const int64_t out_pixels = g.out_height * g.out_width, plane_size = g.height * g.width;
   check(plane_size < (int64_t(1) << 31), "im2col: image planes of ", plane_size, " pixels are too large");
@@ -36,8 +37,8 @@ std::vector<int32_t> tap_sources(const ConvGeometry& g) {
     for (int64_t kw = 0; kw < g.kernel_w; ++kw)
       for (int64_t oh = 0; oh < g.out_height; ++oh)
         for (int64_t ow = 0; ow < g.out_width; ++ow) {
-          const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
-          const int64_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+          const int64_t ih = kernels::conv_input_index(oh, kh, g.stride_h, g.pad_top, g.dilation_h);
+          const int64_t iw = kernels::conv_input_index(ow, kw, g.stride_w, g.pad_left, g.dilation_w);
           const bool inside = ih >= 0 && ih < g.height && iw >= 0 && iw < g.width;
           *source++ = static_cast<int32_t>(inside ? ih * g.width + iw : plane_size);
         }
@@ -99,19 +100,20 @@ void col2im_task(const T* columns, T* image, int64_t row_length, const ConvGeome
       const int64_t row = (c * g.kernel_h + kh) * g.kernel_w + kw;
       const ValidRange cols = valid_outputs(g.width, g.out_width, g.stride_w, g.pad_left, kw * g.dilation_w);
       for (int64_t n = task.first_image; n < task.last_image; ++n) {
-      T* plane = image + (n * g.channels + c) * plane_size;
-      const T* in = columns + row * row_length + n * out_pixels;
-      for (int64_t oh = 0; oh < g.out_height; ++oh) {
-        const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
-        if (ih < 0 || ih >= g.height) continue;
-        const T* in_row = in + oh * g.out_width;
-        const int64_t row_start = ih * g.width - g.pad_left + kw * g.dilation_w;  // image index of ow = 0
-        if (g.stride_w == 1) {
-          for (int64_t ow = cols.first; ow < cols.last; ++ow) plane[row_start + ow] += in_row[ow];
-        } else {
-          for (int64_t ow = cols.first; ow < cols.last; ++ow) plane[row_start + ow * g.stride_w] += in_row[ow];
+        T* plane = image + (n * g.channels + c) * plane_size;
+        const T* in = columns + row * row_length + n * out_pixels;
+        for (int64_t oh = 0; oh < g.out_height; ++oh) {
+          const int64_t ih = kernels::conv_input_index(oh, kh, g.stride_h, g.pad_top, g.dilation_h);
+          if (ih < 0 || ih >= g.height) continue;
+          const T* in_row = in + oh * g.out_width;
+          // image index of output column 0's tap (ow = first .. last stay inside the row)
+          const int64_t row_start = ih * g.width + kernels::conv_input_index(0, kw, g.stride_w, g.pad_left, g.dilation_w);
+          if (g.stride_w == 1) {
+            for (int64_t ow = cols.first; ow < cols.last; ++ow) plane[row_start + ow] += in_row[ow];
+          } else {
+            for (int64_t ow = cols.first; ow < cols.last; ++ow) plane[row_start + ow * g.stride_w] += in_row[ow];
+          }
         }
-      }
       }
     }
   }
@@ -131,20 +133,11 @@ void for_each_task(const ConvGeometry& g, int64_t work, Body body) {
   });
 }
 
-void check_layout(const char* op, const Tensor& image, const Tensor& columns, const ConvGeometry& g) {
-  check(image.is_contiguous() && columns.is_contiguous(), op, ": needs contiguous image and columns");
-  check(image.numel() == g.batch * g.channels * g.height * g.width, op, ": image has ", image.numel(),
-        " elements, the geometry expects ", g.batch * g.channels * g.height * g.width);
-  check(columns.numel() == g.channels * g.kernel_h * g.kernel_w * g.batch * g.out_height * g.out_width, op,
-        ": columns have the wrong number of elements (", columns.numel(), ")");
-  check(image.dtype() == columns.dtype(), op, ": image and columns have different dtypes");
-}
-
 }  // namespace
 
 void CpuBackend::im2col(const Tensor& image, const Tensor& columns, const ConvGeometry& g) {
   ProfileScope scope("im2col");
-  check_layout("im2col", image, columns, g);
+  check_im2col_arguments("im2col", image, columns, g);
   const int64_t row_length = g.batch * g.out_height * g.out_width;
   dispatch_floating(image.dtype(), "im2col", [&](auto zero) {
     using T = decltype(zero);
@@ -157,7 +150,7 @@ void CpuBackend::im2col(const Tensor& image, const Tensor& columns, const ConvGe
 
 void CpuBackend::col2im(const Tensor& columns, const Tensor& image, const ConvGeometry& g) {
   ProfileScope scope("col2im");
-  check_layout("col2im", image, columns, g);
+  check_im2col_arguments("col2im", image, columns, g);
   const int64_t row_length = g.batch * g.out_height * g.out_width;
   dispatch_floating(image.dtype(), "col2im", [&](auto zero) {
     using T = decltype(zero);
