@@ -3,14 +3,17 @@
 machine, now: the reference that build/bench/train_step divides by.
 
     /usr/bin/python3 bench/pytorch_ref.py [--models dcgan_mnist,ssl_svhn,ssl_mnist] [--reps 10]
-        [--yardstick ../shared/yardstick] [--out build/pytorch_ref.json]
+        [--yardstick ../shared/yardstick] [--out build/pytorch_ref.json] [--device cuda]
 
 Runs shared/yardstick/models.py's train_iteration (imported, not copied) with 2
 threads and OMP_WAIT_POLICY=PASSIVE (set before torch loads libgomp: idle OpenMP
 workers must not spin against OpenBLAS's, see the yardstick's README), and
 prints which BLAS torch calls: Debian's torch without OpenBLAS silently falls
-back to the reference BLAS, 9x slower. Needs Debian's python3 with
-python3-torch; PyTorch is never a dependency of gradschool's build or tests.
+back to the reference BLAS, 9x slower. With --device cuda it times PyTorch
+eager on the GPU (each timed iteration ends in a synchronisation: the losses
+are read back), the reference of `build/bench/train_step --device cuda`.
+Needs Debian's python3 with python3-torch; PyTorch is never a dependency of
+gradschool's build or tests.
 """
 import os
 
@@ -46,6 +49,7 @@ def main():
     ap.add_argument('--yardstick', default=os.path.join(HERE, '..', '..', 'shared', 'yardstick'),
                     help='folder holding models.py (default ../shared/yardstick beside the checkout)')
     ap.add_argument('--out', default=None, help='JSON file to write (default: print only)')
+    ap.add_argument('--device', default='cpu', help='cpu or cuda')
     args = ap.parse_args()
 
     sys.path.insert(0, os.path.abspath(args.yardstick))
@@ -60,11 +64,16 @@ def main():
     print(f'BLAS loaded: {", ".join(blas) or "(none found in /proc/self/maps)"}')
     print(f'torch build BLAS: {torch.__config__.show().split("BLAS_INFO=")[-1].split(",")[0]}')
 
-    result = dict(torch=torch.__version__, threads=torch.get_num_threads(),
+    result = dict(torch=torch.__version__, threads=torch.get_num_threads(), device=args.device,
                   omp_wait_policy=os.environ.get('OMP_WAIT_POLICY'), blas=blas, models={})
+    if args.device.startswith('cuda'):
+        torch.backends.cuda.matmul.allow_tf32 = False  # float32 as gradschool computes it
+        torch.backends.cudnn.allow_tf32 = False
+        result['gpu'] = torch.cuda.get_device_name(0)
+        print(f'GPU: {result["gpu"]}, TF32 off')
     for name in [n for n in args.models.split(',') if n]:
-        G, D, optimizer_g, optimizer_d, spec = yardstick.build(name)
-        x, z, y, mask = yardstick.make_batch(name)
+        G, D, optimizer_g, optimizer_d, spec = yardstick.build(name, device=args.device)
+        x, z, y, mask = yardstick.make_batch(name, device=args.device)
         load_before = load_average()
         times = []
         for rep in range(args.warmup + args.reps):

@@ -6,7 +6,9 @@
 // PyTorch's times from bench/pytorch_ref.py (same machine, same sitting) it
 // prints the three ratios.
 //   build/bench/train_step [--models dcgan_mnist,ssl_svhn,ssl_mnist] [--reps 10]
-//                          [--pytorch build/pytorch_ref.json] [--threads 2]
+//                          [--pytorch build/pytorch_ref.json] [--threads 2] [--device cuda]
+// On a GPU (--device cuda) there is no GEMM-only bound (it is OpenBLAS's);
+// the comparison is with PyTorch eager on the same GPU (pytorch_ref.py --device cuda).
 // GS_PROFILE=1 adds a table of where one iteration's time goes (tensor/profile.h).
 //
 // The iteration is shared/yardstick/models.py's train_iteration: D step on a
@@ -42,6 +44,7 @@
 #include "nn/nn.h"
 #include "nn/semi_supervised_losses.h"
 #include "optim/optim.h"
+#include "tensor/backend.h"
 #include "tensor/parallel.h"
 #include "tensor/profile.h"
 
@@ -150,7 +153,7 @@ optim::AdamOptions adam_options(double lr) {
   return adam;
 }
 
-BenchModel dcgan_mnist() {
+BenchModel dcgan_mnist(Device device) {
   const int64_t batch = 64, latent = 100;
   GemmList list(batch);
   list.add("G linear 100->8192", Kind::Linear, generator_passes(true), latent, 8192);
@@ -167,10 +170,12 @@ BenchModel dcgan_mnist() {
   auto discriminator = apps::make_dcgan_discriminator(init);
   apps::dcgan_init(*generator, init);
   apps::dcgan_init(*discriminator, init);
+  generator->to(device);
+  discriminator->to(device);
   auto generator_optimizer = std::make_shared<optim::Adam>(generator->parameters(), adam_options(2e-4));
   auto discriminator_optimizer = std::make_shared<optim::Adam>(discriminator->parameters(), adam_options(2e-4));
-  const Tensor real = uniform({batch, 1, 28, 28}, -1.0, 1.0, data);
-  const Tensor z = randn({batch, latent}, data);
+  const Tensor real = uniform({batch, 1, 28, 28}, -1.0, 1.0, data).to(device);
+  const Tensor z = randn({batch, latent}, data).to(device);
 
   auto iteration = [=] {
     Tensor fake;
@@ -199,7 +204,7 @@ BenchModel dcgan_mnist() {
 }
 
 // The semi-supervised GAN iteration of the yardstick on apps/ssl's models.
-BenchModel semi_supervised(const std::string& arch, GemmList list) {
+BenchModel semi_supervised(const std::string& arch, GemmList list, Device device) {
   const apps::SslArchitecture architecture = apps::ssl_architecture(arch);
   const int64_t batch = architecture.batch_size;
   Generator init(1), data(2);
@@ -209,12 +214,15 @@ BenchModel semi_supervised(const std::string& arch, GemmList list) {
   std::vector<int64_t> image_shape = {batch};
   image_shape.insert(image_shape.end(), architecture.image_shape.begin(), architecture.image_shape.end());
   const double low = architecture.range == data::PixelRange::kZeroToOne ? 0.0 : -1.0;
-  const Tensor real = uniform(image_shape, low, 1.0, data);
-  const Tensor z = uniform({batch, apps::kSslLatentSize}, architecture.latent_low, architecture.latent_high, data);
+  generator->to(device);
+  discriminator->to(device);
+  const Tensor real = uniform(image_shape, low, 1.0, data).to(device);
+  const Tensor z =
+      uniform({batch, apps::kSslLatentSize}, architecture.latent_low, architecture.latent_high, data).to(device);
   std::vector<int64_t> label_values(batch);
   for (int64_t i = 0; i < batch; ++i) label_values[i] = (i * 7) % apps::kSslClasses;
-  const Tensor labels = tensor(label_values);
-  const Tensor labeled_mask = cat({ones({batch / 10}), zeros({batch - batch / 10})}, 0);
+  const Tensor labels = tensor(label_values).to(device);
+  const Tensor labeled_mask = cat({ones({batch / 10}), zeros({batch - batch / 10})}, 0).to(device);
   {
     NoGradGuard no_grad;
     discriminator->initialize_from_batch(real);
@@ -260,7 +268,7 @@ BenchModel semi_supervised(const std::string& arch, GemmList list) {
   return {batch, list.gemms(), iteration};
 }
 
-BenchModel ssl_svhn() {
+BenchModel ssl_svhn(Device device) {
   GemmList list(128);
   list.add("G linear 100->8192", Kind::Linear, generator_passes(true), 100, 8192);
   list.add("G convT 512->256 k5 4->8", Kind::ConvTranspose, generator_passes(false), 512, 256, 5, 4);
@@ -275,10 +283,10 @@ BenchModel ssl_svhn() {
              Kind::Conv, discriminator_passes(i == 0, true), c[0], c[1], 3, c[3]);
   }
   list.add("D linear 128->10", Kind::Linear, discriminator_passes(false, true), 128, 10);
-  return semi_supervised("svhn-blog", list);
+  return semi_supervised("svhn-blog", list, device);
 }
 
-BenchModel ssl_mnist() {
+BenchModel ssl_mnist(Device device) {
   GemmList list(100);
   const int64_t generator_sizes[4] = {100, 500, 500, 784};
   for (int i = 0; i < 3; ++i)
@@ -288,7 +296,7 @@ BenchModel ssl_mnist() {
   for (int i = 0; i < 6; ++i)
     list.add("D linear " + std::to_string(discriminator_sizes[i]) + "->" + std::to_string(discriminator_sizes[i + 1]),
              Kind::Linear, discriminator_passes(i == 0, true), discriminator_sizes[i], discriminator_sizes[i + 1]);
-  return semi_supervised("mnist-mlp", list);
+  return semi_supervised("mnist-mlp", list, device);
 }
 
 // ---- helpers ------------------------------------------------------------------------------
@@ -329,10 +337,12 @@ struct Result {
   double ours_ms, bound_ms, pytorch_ms, gflop;
 };
 
-Result run_benchmark(const std::string& name, BenchModel model, int reps, int warmup, const std::string& pytorch_json) {
-  std::printf("\n== %s (batch %lld)\n", name.c_str(), static_cast<long long>(model.batch));
+Result run_benchmark(const std::string& name, BenchModel model, int reps, int warmup, const std::string& pytorch_json,
+                     Device device) {
+  std::printf("\n== %s (batch %lld) on %s\n", name.c_str(), static_cast<long long>(model.batch), device.str().c_str());
   std::vector<RawGemm> raw;
-  for (const Gemm& g : model.gemms) raw.emplace_back(g);
+  if (device.is_cpu())  // the GEMM-only bound is OpenBLAS's: a CPU floor
+    for (const Gemm& g : model.gemms) raw.emplace_back(g);
   auto gemm_only_iteration = [&] {
     for (RawGemm& r : raw)
       for (int i = 0; i < r.shape().count; ++i) r.run();
@@ -355,9 +365,10 @@ Result run_benchmark(const std::string& name, BenchModel model, int reps, int wa
   }
 
   // Each product on its own, for the table (median of 5 calls).
-  std::printf("%-28s %-12s %2s %6s %6s %6s %6s %9s %8s\n", "GEMM-only bound: layer", "pass", "op", "M", "N", "K",
+  if (!raw.empty()) std::printf("%-28s %-12s %2s %6s %6s %6s %6s %9s %8s\n", "GEMM-only bound: layer", "pass", "op", "M", "N", "K",
               "count", "ms each", "GFLOP/s");
   double flops = 0;
+  for (const Gemm& g : model.gemms) flops += 2.0 * g.m * g.n * g.k * g.count;
   for (RawGemm& r : raw) {
     const Gemm& g = r.shape();
     std::vector<double> times;
@@ -368,7 +379,6 @@ Result run_benchmark(const std::string& name, BenchModel model, int reps, int wa
       times.push_back(elapsed_ms(start));
     }
     const double ms = median(times), gemm_flops = 2.0 * g.m * g.n * g.k;
-    flops += gemm_flops * g.count;
     std::printf("%-28s %-12s %c%c %6lld %6lld %6lld %6d %9.3f %8.1f\n", g.layer.c_str(), g.pass,
                 g.transpose_a ? 'T' : 'N', g.transpose_b ? 'T' : 'N', static_cast<long long>(g.m),
                 static_cast<long long>(g.n), static_cast<long long>(g.k), g.count, ms, gemm_flops / ms * 1e-6);
@@ -388,20 +398,20 @@ Result run_benchmark(const std::string& name, BenchModel model, int reps, int wa
     std::printf("(ms and calls are summed over the %d iterations; shares are of their total)\n", profiled);
   }
   const double pytorch_ms = pytorch_json.empty() ? 0 : pytorch_median_ms(pytorch_json, name);
-  return {name, median(ours), median(bound), pytorch_ms, flops * 1e-9};
+  return {name, median(ours), raw.empty() ? 0.0 : median(bound), pytorch_ms, flops * 1e-9};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   int threads = 2, reps = 10, warmup = 2;
-  std::string pytorch_json, models = "dcgan_mnist,ssl_svhn,ssl_mnist";
+  std::string pytorch_json, models = "dcgan_mnist,ssl_svhn,ssl_mnist", device_name = "cpu";
   for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--help" || flag == "-h" || i + 1 >= argc) {
       std::printf(
           "usage: %s [--models dcgan_mnist,ssl_svhn,ssl_mnist] [--reps 10] [--warmup 2] [--threads 2]\n"
-          "          [--pytorch build/pytorch_ref.json]\n"
+          "          [--pytorch build/pytorch_ref.json] [--device cpu|cuda]\n"
           "Times one training iteration of each model against its GEMM-only bound and, given\n"
           "bench/pytorch_ref.py's JSON from the same sitting, against PyTorch. GS_PROFILE=1 adds\n"
           "where the time goes.\n",
@@ -413,6 +423,7 @@ int main(int argc, char** argv) {
     else if (flag == "--warmup") warmup = std::atoi(argv[i + 1]);
     else if (flag == "--pytorch") pytorch_json = argv[i + 1];
     else if (flag == "--models") models = argv[i + 1];
+    else if (flag == "--device") device_name = argv[i + 1];
     else {
       std::fprintf(stderr, "%s: unknown flag %s (see --help)\n", argv[0], argv[i]);
       return 2;
@@ -423,6 +434,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   set_num_threads(threads);
+  Device device;
+  try {
+    device = parse_device(device_name);
+    backend(device);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s: %s\n", argv[0], e.what());
+    return 2;
+  }
   const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
   std::printf("BLAS: %s; %d threads; OMP_WAIT_POLICY=%s; median of %d iterations after %d warm-up\n",
               bench::blas_config().c_str(), threads, wait_policy ? wait_policy : "(unset)", reps, warmup);
@@ -430,9 +449,9 @@ int main(int argc, char** argv) {
   std::vector<Result> results;
   std::stringstream names(models);
   for (std::string name; std::getline(names, name, ',');) {
-    if (name == "dcgan_mnist") results.push_back(run_benchmark(name, dcgan_mnist(), reps, warmup, pytorch_json));
-    else if (name == "ssl_svhn") results.push_back(run_benchmark(name, ssl_svhn(), reps, warmup, pytorch_json));
-    else if (name == "ssl_mnist") results.push_back(run_benchmark(name, ssl_mnist(), reps, warmup, pytorch_json));
+    if (name == "dcgan_mnist") results.push_back(run_benchmark(name, dcgan_mnist(device), reps, warmup, pytorch_json, device));
+    else if (name == "ssl_svhn") results.push_back(run_benchmark(name, ssl_svhn(device), reps, warmup, pytorch_json, device));
+    else if (name == "ssl_mnist") results.push_back(run_benchmark(name, ssl_mnist(device), reps, warmup, pytorch_json, device));
     else {
       std::fprintf(stderr, "%s: unknown model '%s' (expected dcgan_mnist, ssl_svhn or ssl_mnist)\n", argv[0],
                    name.c_str());
@@ -450,14 +469,18 @@ int main(int argc, char** argv) {
   std::printf("%-12s %7s %12s %12s %12s %10s %10s %10s\n", "one iteration", "GFLOP", "bound ms", "gradschool",
               "PyTorch ms", "ours/bound", "PT/bound", "ours/PT");
   for (const Result& r : results) {
-    char pytorch[3][16] = {"-", "-", "-"};
+    char bound[2][16] = {"-", "-"}, pytorch[3][16] = {"-", "-", "-"};
+    if (r.bound_ms > 0) {
+      std::snprintf(bound[0], sizeof bound[0], "%.1f", r.bound_ms);
+      std::snprintf(bound[1], sizeof bound[1], "%.2f", r.ours_ms / r.bound_ms);
+    }
     if (r.pytorch_ms > 0) {
       std::snprintf(pytorch[0], sizeof pytorch[0], "%.1f", r.pytorch_ms);
-      std::snprintf(pytorch[1], sizeof pytorch[1], "%.2f", r.pytorch_ms / r.bound_ms);
+      if (r.bound_ms > 0) std::snprintf(pytorch[1], sizeof pytorch[1], "%.2f", r.pytorch_ms / r.bound_ms);
       std::snprintf(pytorch[2], sizeof pytorch[2], "%.2f", r.ours_ms / r.pytorch_ms);
     }
-    std::printf("%-12s %7.1f %12.1f %12.1f %12s %10.2f %10s %10s\n", r.model.c_str(), r.gflop, r.bound_ms, r.ours_ms,
-                pytorch[0], r.ours_ms / r.bound_ms, pytorch[1], pytorch[2]);
+    std::printf("%-12s %7.1f %12s %12.1f %12s %10s %10s %10s\n", r.model.c_str(), r.gflop, bound[0], r.ours_ms,
+                pytorch[0], bound[1], pytorch[1], pytorch[2]);
   }
   if (pytorch_json.empty()) std::printf("(no PyTorch column: give --pytorch, see bench/pytorch_ref.py)\n");
   return 0;

@@ -14,10 +14,18 @@ struct ProgramRun {
   int status = -1;     // exit status
 };
 
+// apps/<name>, or for "emulated/<name>" the same app linked against the
+// emulated CUDA device (tests/emulated/apps/<name>, built by `make tests`).
+inline std::string app_path(const std::string& app) {
+  const std::string emulated = "emulated/";
+  if (app.rfind(emulated, 0) == 0) return "tests/emulated/apps/" + app.substr(emulated.size());
+  return "apps/" + app;
+}
+
 // `command` is appended to the program's path as shell words; `stdin_text` is piped in.
 inline ProgramRun run_app(const std::string& app, const std::string& arguments, const std::string& stdin_text = "") {
   const char* build = std::getenv("GS_BUILD_DIR");
-  const std::string program = std::string(build ? build : "build") + "/apps/" + app;
+  const std::string program = std::string(build ? build : "build") + "/" + app_path(app);
   const std::string command = "printf '%s' '" + stdin_text + "' | " + program + " " + arguments + " 2>&1";
   ProgramRun run;
   FILE* pipe = popen(command.c_str(), "r");

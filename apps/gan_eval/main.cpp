@@ -15,6 +15,7 @@
 
 #include "apps/common/classifier_eval.h"
 #include "apps/common/cli.h"
+#include "apps/common/device_flag.h"
 #include "apps/common/mnist_data.h"
 #include "apps/common/mnist_models.h"
 #include "apps/common/trained_models.h"
@@ -150,7 +151,7 @@ void print_json(const Options& o, const std::string& trained_for, double classif
 
 void evaluate(const Options& o) {
   if (o.threads > 0) set_num_threads(o.threads);
-  const Device device = parse_device(o.device);
+  const Device device = device_from_flag(o.device);
   LoadedGenerator generator = load_generator(o.generator, o.weights, device);
   const std::shared_ptr<MnistClassifier> loaded_classifier = load_classifier(o.classifier, device);
   MnistClassifier& classifier = *loaded_classifier;
@@ -227,7 +228,7 @@ int main(int argc, char** argv) {
                  "checkpoint has none) or trained")
       ->check(CLI::IsMember({"averaged", "trained"}));
   app.add_flag("--json", o.json, "print the results as JSON instead of a table");
-  app.add_option("--device", o.device, "cpu or cuda (cuda needs a build with `make CUDA=1`)");
+  app.add_option("--device", o.device, kDeviceHelp);
   app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   app.add_option("--data", o.data, "folder holding the dataset's four *-ubyte.gz files (default: found automatically)");
   app.add_option("--dataset", o.dataset, "mnist or fashion (what the generator and classifier were trained on)")

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "apps/common/cli.h"
+#include "apps/common/device_flag.h"
 #include "apps/common/mnist_data.h"
 #include "apps/common/progress.h"
 #include "apps/latent/classifier_training.h"
@@ -61,7 +62,7 @@ struct Options {
 
 Device setup(const Options& o) {
   if (o.threads > 0) set_num_threads(o.threads);
-  return parse_device(o.device);
+  return device_from_flag(o.device);
 }
 
 // generator(codes), `batch` codes at a time, on the CPU.
@@ -366,7 +367,7 @@ int main(int argc, char** argv) {
                "labeled synthetic data good enough to train a classifier on. Run `latent COMMAND --help`."};
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();  // --help shows every default
-  app.add_option("--device", o.device, "cpu or cuda (cuda needs a build with `make CUDA=1`)");
+  app.add_option("--device", o.device, kDeviceHelp);
   app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
 
   auto add_generator = [&](CLI::App* command) {

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "apps/common/cli.h"
+#include "apps/common/device_flag.h"
 #include "apps/common/interrupt.h"
 #include "apps/common/mnist_data.h"
 #include "apps/common/progress.h"
@@ -37,7 +38,7 @@ struct Options {
 
 void train(const Options& o) {
   if (o.threads > 0) set_num_threads(o.threads);
-  const Device device = parse_device(o.device);
+  const Device device = device_from_flag(o.device);
   const data::Dataset train_set = load_digits(o.dataset, o.data, data::Split::kTrain);
   const data::Dataset test_set = load_digits(o.dataset, o.data, data::Split::kTest);
   const int64_t batches_per_epoch = train_set.size() / o.batch;
@@ -112,6 +113,7 @@ void train(const Options& o) {
   std::printf("log:        %s\ncheckpoint: %s (continue with --resume; evaluate a GAN with build/apps/gan_eval "
               "--classifier %s)\n",
               log_path.c_str(), checkpoint.c_str(), checkpoint.c_str());
+  report_device_memory(device);
 }
 
 }  // namespace
@@ -127,7 +129,7 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--batch", o.batch, "images per training step")->check(CLI::PositiveNumber);
   app.add_option("--seed", o.seed, "seed for weights, dropout and data order: the same seed repeats a run exactly");
-  app.add_option("--device", o.device, "cpu or cuda (cuda needs a build with `make CUDA=1`)");
+  app.add_option("--device", o.device, kDeviceHelp);
   app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   app.add_option("--data", o.data, "folder holding the dataset's four *-ubyte.gz files (default: found automatically)");
   app.add_option("--dataset", o.dataset, "mnist or fashion")->check(CLI::IsMember({"mnist", "fashion"}));

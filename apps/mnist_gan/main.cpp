@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "apps/common/cli.h"
+#include "apps/common/device_flag.h"
 #include "apps/common/interrupt.h"
 #include "apps/common/loss_plot.h"
 #include "apps/common/mnist_data.h"
@@ -49,7 +50,7 @@ void write_samples(GanTrainer& trainer, const Tensor& fixed_z, const std::string
 
 void train(const Options& o) {
   if (o.threads > 0) set_num_threads(o.threads);
-  const Device device = parse_device(o.device);
+  const Device device = device_from_flag(o.device);
   data::Dataset train_set = load_digits(o.dataset, o.data, data::Split::kTrain);
   if (o.limit > 0 && o.limit < train_set.size()) train_set = train_set.subset(arange(o.limit, kInt64));
   const int64_t batches_per_epoch = train_set.size() / o.batch;
@@ -145,6 +146,7 @@ void train(const Options& o) {
   std::printf("samples:    %s/samples.png (8x8, the same z every epoch: samples_epoch_NNN.png)\n", o.out.c_str());
   std::printf("losses:     %s\n", plot_note.empty() ? (o.out + "/losses.png").c_str() : plot_note.c_str());
   std::printf("log:        %s\ncheckpoint: %s (continue with --resume)\n", log_path.c_str(), checkpoint.c_str());
+  report_device_memory(device);
 }
 
 }  // namespace
@@ -163,7 +165,7 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--batch", o.batch, "images per batch (real and generated alike)")->check(CLI::PositiveNumber);
   app.add_option("--seed", o.seed, "seed for weights, noise and data order: the same seed repeats a run exactly");
-  app.add_option("--device", o.device, "cpu or cuda (cuda needs a build with `make CUDA=1`)");
+  app.add_option("--device", o.device, kDeviceHelp);
   app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   app.add_option("--data", o.data, "folder holding the dataset's four *-ubyte.gz files (default: found automatically)");
   app.add_option("--dataset", o.dataset, "mnist or fashion")->check(CLI::IsMember({"mnist", "fashion"}));

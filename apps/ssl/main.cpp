@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "apps/common/cli.h"
+#include "apps/common/device_flag.h"
 #include "apps/common/interrupt.h"
 #include "apps/common/loss_plot.h"
 #include "apps/common/progress.h"
@@ -111,7 +112,7 @@ bool read_result(const std::string& dir, ResultRow& row) {
 
 void train(const Options& o) {
   if (o.threads > 0) set_num_threads(o.threads);
-  const Device device = parse_device(o.device);
+  const Device device = device_from_flag(o.device);
   const bool digits = o.dataset == "mnist" || o.dataset == "fashion";
   const std::string arch_name = !o.arch.empty() ? o.arch : digits ? "mnist-mlp" : "svhn-paper";
   const SslArchitecture architecture = ssl_architecture(arch_name);
@@ -266,6 +267,7 @@ void train(const Options& o) {
   std::printf("losses:     %s\n", plot_note.empty() ? (o.out + "/losses.png, accuracy.png").c_str() : plot_note.c_str());
   std::printf("logs:       %s, %s, %s/result.csv\ncheckpoint: %s (continue with --resume)\n", log_path.c_str(),
               accuracy_path.c_str(), o.out.c_str(), checkpoint.c_str());
+  report_device_memory(device);
 }
 
 }  // namespace
@@ -295,7 +297,7 @@ int main(int argc, char** argv) {
   app.add_flag("--resume", o.resume, "continue from --out/checkpoint.safetensors (bit-exact with the same flags)");
   app.add_flag("--baseline", o.baseline, "train the same classifier on the labeled images alone, for comparison");
   app.add_option("--compare", o.compare, "another run's --out (e.g. the baseline's) to show in the final table");
-  app.add_option("--device", o.device, "cpu or cuda (cuda needs a build with `make CUDA=1`)");
+  app.add_option("--device", o.device, kDeviceHelp);
   app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   app.add_option("--batch", o.batch, "images per batch from each source (default: the arch's)")
       ->check(CLI::PositiveNumber);

@@ -3,6 +3,9 @@
 // PROT_NONE except while that device works (DeviceAccess), so a host read of
 // a device pointer is a segmentation fault, as it is on a real GPU. Copies
 // check their direction and bounds against the arena's live allocations.
+// The arena asks for transparent huge pages: switching the protection of
+// 2 MiB pages touches 512 times fewer page-table entries, and that switch
+// happens twice per kernel.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -18,6 +21,7 @@ namespace {
 
 constexpr size_t kArenaBytes = size_t(8) << 30;  // address space per device (reserved, not committed)
 constexpr size_t kAlignment = 256;               // cudaMalloc's alignment
+constexpr size_t kHugePage = size_t(2) << 20;
 
 struct Arena {
   char* base = nullptr;
@@ -33,21 +37,20 @@ struct Arena {
 
   void reserve() {
     if (base) return;
-    void* region = mmap(nullptr, kArenaBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* region =
+        mmap(nullptr, kArenaBytes + kHugePage, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (region == MAP_FAILED) {
       std::perror("emulated CUDA: cannot reserve device address space");
       std::abort();
     }
-    base = static_cast<char*>(region);
+    base = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(region) + kHugePage - 1) & ~(kHugePage - 1));
+    madvise(base, kArenaBytes, MADV_HUGEPAGE);  // a hint: without huge pages it is only slower
   }
   bool contains(const void* p) const {
     const char* c = static_cast<const char*>(p);
     return base && c >= base && c < base + kArenaBytes;
   }
-  size_t mapped_bytes() const {
-    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-    return (high_water + page - 1) / page * page;
-  }
+  size_t mapped_bytes() const { return (high_water + kHugePage - 1) / kHugePage * kHugePage; }
   void protect(int protection) {
     if (mapped_bytes() > 0 && mprotect(base, mapped_bytes(), protection) != 0) {
       std::perror("emulated CUDA: mprotect");
