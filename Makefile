@@ -119,7 +119,7 @@ help:
 	@echo "make test       install dependencies if needed, build, run the whole test suite"
 	@echo "make bench      build and run the benchmarks (speed, not correctness)"
 	@echo "make tutorials  build the tutorial programs (build/tutorials/<chapter>)"
-	@echo "make data       fetch MNIST (and SVHN when available) into data/"
+	@echo "make data       fetch MNIST into data/ (DATASETS=\"mnist svhn cifar10\" for others)"
 	@echo "make debug      build and test without optimisation, with -g"
 	@echo "make asan       build and test under AddressSanitizer + UBSan"
 	@echo "make clean      remove build/"
@@ -199,6 +199,8 @@ PARALLEL = $(if $(filter -j% j%,$(MAKEFLAGS)),,-j$(JOBS))
 # scripts/run-tests.sh prints doctest's summary and a final "N passed, N failed".
 test: deps
 	@$(MAKE) --no-print-directory $(PARALLEL) all
+	@$(MAKE) --no-print-directory -q all || { echo "make test: a second make would rebuild something; \
+	see \`make -n all\` (objects must survive as .SECONDARY)"; exit 1; }
 	@GS_BUILD_DIR=$(BUILD) bash scripts/run-tests.sh $(TEST_BIN) $(TEST_ARGS)
 ifeq ($(CUDA),1)
 	@echo "== the parity suite on a real GPU ($(GPU_TEST_BIN))"
@@ -213,8 +215,9 @@ bench: deps
 	@$(MAKE) --no-print-directory $(PARALLEL) all
 	@bash scripts/run-benchmarks.sh $(BUILD)
 
+# make data: MNIST; make data DATASETS="mnist svhn cifar10": exactly those.
 data:
-	@bash scripts/fetch-data.sh
+	@bash scripts/fetch-data.sh $(DATASETS)
 
 debug:
 	@$(MAKE) --no-print-directory MODE=debug test

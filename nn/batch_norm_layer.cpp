@@ -2,10 +2,10 @@
 
 namespace gs::nn {
 
-BatchNorm::BatchNorm(int64_t num_features, double eps_, double momentum_, bool affine, int64_t input_dims)
-    : momentum(momentum_), eps(eps_), input_dims_(input_dims) {
+BatchNorm::BatchNorm(BatchNormOptions options_, int64_t input_dims) : options(options_), input_dims_(input_dims) {
+  const int64_t num_features = options.num_features();
   check(num_features > 0, "BatchNorm: num_features must be positive, got ", num_features);
-  if (affine) {
+  if (options.affine()) {
     weight = register_parameter("weight", ones({num_features}));
     bias = register_parameter("bias", zeros({num_features}));
   }
@@ -16,7 +16,8 @@ BatchNorm::BatchNorm(int64_t num_features, double eps_, double momentum_, bool a
 Tensor BatchNorm::forward(const Tensor& input) {
   check(input.dim() == input_dims_, type_name(), ": expects a ", input_dims_ == 2 ? "[N, C]" : "[N, C, H, W]",
         " input, got shape ", shape_str(input.shape()));
-  return F::batch_norm(input, weight, bias, running_mean, running_var, is_training(), momentum, eps);
+  return F::batch_norm(input, weight, bias, running_mean, running_var, is_training(), options.momentum(),
+                       options.eps());
 }
 
 }  // namespace gs::nn

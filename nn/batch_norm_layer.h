@@ -4,7 +4,7 @@
 // training mode normalises with the batch statistics and updates the running
 // estimates, eval mode uses the running estimates.
 #pragma once
-#include "nn/functional.h"
+#include "nn/layer_options.h"
 #include "nn/module.h"
 
 namespace gs::nn {
@@ -17,10 +17,10 @@ class BatchNorm : public Module {
   Tensor bias;          // beta [C]
   Tensor running_mean;  // buffer [C], starts at 0
   Tensor running_var;   // buffer [C], starts at 1
-  double momentum, eps;
+  BatchNormOptions options;
 
  protected:
-  BatchNorm(int64_t num_features, double eps, double momentum, bool affine, int64_t input_dims);
+  BatchNorm(BatchNormOptions options, int64_t input_dims);
 
  private:
   int64_t input_dims_;
@@ -28,15 +28,15 @@ class BatchNorm : public Module {
 
 class BatchNorm1d : public BatchNorm {
  public:
-  explicit BatchNorm1d(int64_t num_features, double eps = 1e-5, double momentum = 0.1, bool affine = true)
-      : BatchNorm(num_features, eps, momentum, affine, 2) {}
+  explicit BatchNorm1d(BatchNormOptions options) : BatchNorm(options, 2) {}
+  explicit BatchNorm1d(int64_t num_features) : BatchNorm(BatchNormOptions(num_features), 2) {}
   std::string type_name() const override { return "BatchNorm1d"; }
 };
 
 class BatchNorm2d : public BatchNorm {
  public:
-  explicit BatchNorm2d(int64_t num_features, double eps = 1e-5, double momentum = 0.1, bool affine = true)
-      : BatchNorm(num_features, eps, momentum, affine, 4) {}
+  explicit BatchNorm2d(BatchNormOptions options) : BatchNorm(options, 4) {}
+  explicit BatchNorm2d(int64_t num_features) : BatchNorm(BatchNormOptions(num_features), 4) {}
   std::string type_name() const override { return "BatchNorm2d"; }
 };
 

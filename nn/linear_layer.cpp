@@ -4,14 +4,14 @@
 
 namespace gs::nn {
 
-Linear::Linear(int64_t in_features, int64_t out_features, bool with_bias, Generator& gen) {
-  check(in_features > 0 && out_features > 0, "Linear: sizes must be positive, got in_features ", in_features,
-        ", out_features ", out_features);
-  weight = register_parameter("weight", empty({out_features, in_features}));
+Linear::Linear(LinearOptions options_, Generator& gen) : options(options_) {
+  const int64_t in = options.in_features(), out = options.out_features();
+  check(in > 0 && out > 0, "Linear: sizes must be positive, got in_features ", in, ", out_features ", out);
+  weight = register_parameter("weight", empty({out, in}));
   init::default_weight_(weight, gen);
-  if (with_bias) {
-    bias = register_parameter("bias", empty({out_features}));
-    init::default_bias_(bias, in_features, gen);
+  if (options.bias()) {
+    bias = register_parameter("bias", empty({out}));
+    init::default_bias_(bias, in, gen);
   }
 }
 

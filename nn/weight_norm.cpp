@@ -41,13 +41,14 @@ Tensor weight_norm(const Tensor& v, const Tensor& g) {
   return v * (per_unit(g, v) / norm);
 }
 
-WeightNormLinear::WeightNormLinear(int64_t in_features, int64_t out_features, bool with_bias, Generator& gen) {
+WeightNormLinear::WeightNormLinear(LinearOptions options, Generator& gen) {
+  const int64_t in_features = options.in_features(), out_features = options.out_features();
   check(in_features > 0 && out_features > 0, "WeightNormLinear: sizes must be positive, got in_features ",
         in_features, ", out_features ", out_features);
   weight_v = register_parameter("weight_v", empty({out_features, in_features}));
   init::normal_(weight_v, 0.0, 0.05, gen);
   weight_g = register_parameter("weight_g", ones({out_features}));
-  if (with_bias) bias = register_parameter("bias", zeros({out_features}));
+  if (options.bias()) bias = register_parameter("bias", zeros({out_features}));
 }
 
 Tensor WeightNormLinear::forward(const Tensor& input) { return F::linear(input, weight(), bias); }
@@ -62,19 +63,19 @@ Tensor WeightNormLinear::initialize_from_batch(const Tensor& input, double init_
   return forward(input);
 }
 
-WeightNormConv2d::WeightNormConv2d(int64_t in_channels, int64_t out_channels, F::Pair kernel_size, F::Pair stride_,
-                                   F::Padding padding_, F::Pair dilation_, bool with_bias, Generator& gen)
-    : stride(stride_), dilation(dilation_), padding(padding_) {
-  check(in_channels > 0 && out_channels > 0 && kernel_size.h > 0 && kernel_size.w > 0,
+WeightNormConv2d::WeightNormConv2d(Conv2dOptions options_, Generator& gen) : options(options_) {
+  const int64_t in_channels = options.in_channels(), out_channels = options.out_channels();
+  const F::Pair kernel = options.kernel_size();
+  check(in_channels > 0 && out_channels > 0 && kernel.h > 0 && kernel.w > 0,
         "WeightNormConv2d: channels and kernel sizes must be positive");
-  weight_v = register_parameter("weight_v", empty({out_channels, in_channels, kernel_size.h, kernel_size.w}));
+  weight_v = register_parameter("weight_v", empty({out_channels, in_channels, kernel.h, kernel.w}));
   init::normal_(weight_v, 0.0, 0.05, gen);
   weight_g = register_parameter("weight_g", ones({out_channels}));
-  if (with_bias) bias = register_parameter("bias", zeros({out_channels}));
+  if (options.bias()) bias = register_parameter("bias", zeros({out_channels}));
 }
 
 Tensor WeightNormConv2d::forward(const Tensor& input) {
-  return F::conv2d(input, weight(), bias, stride, padding, dilation);
+  return F::conv2d(input, weight(), bias, options.stride(), options.padding(), options.dilation());
 }
 
 Tensor WeightNormConv2d::initialize_from_batch(const Tensor& input, double init_scale) {
@@ -82,8 +83,8 @@ Tensor WeightNormConv2d::initialize_from_batch(const Tensor& input, double init_
   {
     NoGradGuard no_grad;
     weight_g.fill_(1.0);
-    set_from_statistics(F::conv2d(input, weight(), Tensor(), stride, padding, dilation), weight_g, bias,
-                        init_scale);
+    set_from_statistics(F::conv2d(input, weight(), Tensor(), options.stride(), options.padding(), options.dilation()),
+                        weight_g, bias, init_scale);
   }
   return forward(input);
 }

@@ -9,7 +9,7 @@
 // on that batch the pre-activations have zero mean and unit variance.
 // Parameters are named as in PyTorch's weight_norm: weight_v, weight_g, bias.
 #pragma once
-#include "nn/functional.h"
+#include "nn/layer_options.h"
 #include "nn/module.h"
 
 namespace gs::nn {
@@ -19,7 +19,9 @@ Tensor weight_norm(const Tensor& v, const Tensor& g);
 
 class WeightNormLinear : public Module {
  public:
-  WeightNormLinear(int64_t in_features, int64_t out_features, bool bias = true, Generator& gen = default_generator());
+  explicit WeightNormLinear(LinearOptions options, Generator& gen = default_generator());
+  WeightNormLinear(int64_t in_features, int64_t out_features, Generator& gen = default_generator())
+      : WeightNormLinear(LinearOptions(in_features, out_features), gen) {}
   Tensor forward(const Tensor& input) override;
   std::string type_name() const override { return "WeightNormLinear"; }
   Tensor weight() const { return weight_norm(weight_v, weight_g); }
@@ -34,19 +36,16 @@ class WeightNormLinear : public Module {
 
 class WeightNormConv2d : public Module {
  public:
-  WeightNormConv2d(int64_t in_channels, int64_t out_channels, F::Pair kernel_size, F::Pair stride = 1,
-                   F::Padding padding = F::Padding::valid(), F::Pair dilation = 1, bool bias = true,
-                   Generator& gen = default_generator());
+  explicit WeightNormConv2d(Conv2dOptions options, Generator& gen = default_generator());
   Tensor forward(const Tensor& input) override;
   std::string type_name() const override { return "WeightNormConv2d"; }
   Tensor weight() const { return weight_norm(weight_v, weight_g); }
   Tensor initialize_from_batch(const Tensor& input, double init_scale = 1.0);
 
+  Conv2dOptions options;
   Tensor weight_v;  // direction [Cout, Cin, kH, kW]
   Tensor weight_g;  // length [Cout]
   Tensor bias;      // [Cout]
-  F::Pair stride, dilation;
-  F::Padding padding;
 };
 
 }  // namespace gs::nn

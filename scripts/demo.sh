@@ -9,7 +9,6 @@ build="${1:-build}"
 minutes="${DEMO_MINUTES:-5}"
 out="${DEMO_OUT:-out/mnist_gan}"
 
-bash scripts/install-deps.sh gnuplot-nox || echo "demo: gnuplot could not be installed; the loss curve will be skipped"
 dataset=mnist
 if ! bash scripts/fetch-data.sh mnist; then
   echo

@@ -3,7 +3,7 @@
 # demos. Does nothing (quickly) when all are present; otherwise installs the
 # missing ones with apt-get, as root or through sudo.
 #   scripts/install-deps.sh                 what `make test` needs
-#   scripts/install-deps.sh gnuplot-nox     ... plus optional extras (make demo)
+#   scripts/install-deps.sh EXTRA ...       ... plus optional extras
 set -euo pipefail
 
 packages=(
@@ -16,6 +16,7 @@ packages=(
   libcli11-dev                # command lines of the apps
   nlohmann-json3-dev          # safetensors checkpoint headers
   curl ca-certificates        # make data: downloads when no mirror holds the files
+  gnuplot-nox                 # the loss and accuracy plots every training app draws
   "$@"                        # optional extras named on the command line
 )
 # Optional, not installed here: dataset-fashion-mnist (Fashion-MNIST; the data loaders

@@ -81,10 +81,10 @@ TEST_CASE("the file layout is safetensors: little-endian header length, JSON, al
 TEST_CASE("saving and loading a module restores every parameter and buffer") {
   std::string path = temp_path("module.safetensors");
   Generator gen(14);
-  nn::Sequential source(nn::Conv2d(1, 2, 3, 1, F::Padding::valid(), 1, true, gen), nn::BatchNorm2d(2));
+  nn::Sequential source(nn::Conv2d(1, 2, 3, gen), nn::BatchNorm2d(2));
   source(randn({2, 1, 5, 5}, gen));  // moves the running estimates away from 0 and 1
   save(source, path);
-  nn::Sequential target(nn::Conv2d(1, 2, 3, 1, F::Padding::valid(), 1, true, gen), nn::BatchNorm2d(2));
+  nn::Sequential target(nn::Conv2d(1, 2, 3, gen), nn::BatchNorm2d(2));
   load(target, path);
   for (const auto& [name, t] : source.state_dict()) CHECK(same_bytes(target.state_dict().at(name), t));
 

@@ -60,7 +60,7 @@ TEST_CASE("normal, Xavier and Kaiming initialisers have the documented mean, std
 
 TEST_CASE("PyTorch's default Linear and Conv2d init: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weight and bias") {
   Generator gen(10);
-  nn::Linear linear(300, 500, true, gen);
+  nn::Linear linear(300, 500, gen);
   double bound = 1 / std::sqrt(300.0);
   Stats w = stats(linear.weight);
   CHECK(w.high <= bound);
@@ -71,7 +71,7 @@ TEST_CASE("PyTorch's default Linear and Conv2d init: U(-1/sqrt(fan_in), 1/sqrt(f
   CHECK(b.high <= bound);
   CHECK(b.low >= -bound);
 
-  nn::Conv2d conv(16, 8, 5, 1, F::Padding::valid(), 1, true, gen);  // fan_in 16 * 25 = 400
+  nn::Conv2d conv(16, 8, 5, gen);  // fan_in 16 * 25 = 400
   CHECK(stats(conv.weight).high <= 1 / 20.0);
   CHECK(stats(conv.weight).high > 0.95 / 20.0);
   CHECK(stats(conv.bias).high <= 1 / 20.0);

@@ -9,13 +9,13 @@ using gs::testing::expect_close;
 
 TEST_CASE("Conv2d and ConvTranspose2d equal their functional ops and pass gradcheck as modules") {
   Generator gen(5);
-  nn::Conv2d conv(2, 3, {3, 2}, 2, F::Padding::same(), 1, true, gen);
+  nn::Conv2d conv(nn::Conv2dOptions(2, 3, {3, 2}).stride(2).padding(F::Padding::same()), gen);
   CHECK(conv.weight.shape() == Shape{3, 2, 3, 2});
   Tensor x = randn({2, 2, 5, 4}, gen);
   expect_close(conv(x), F::conv2d(x, conv.weight, conv.bias, 2, F::Padding::same()), 0, 0);
   CHECK(conv(x).shape() == Shape{2, 3, 3, 2});
 
-  nn::ConvTranspose2d deconv(3, 2, 4, 2, F::Padding::symmetric(1), 0, 1, true, gen);
+  nn::ConvTranspose2d deconv(nn::ConvTranspose2dOptions(3, 2, 4).stride(2).padding(F::Padding::symmetric(1)), gen);
   CHECK(deconv.weight.shape() == Shape{3, 2, 4, 4});
   Tensor y = randn({1, 3, 3, 3}, gen);
   expect_close(deconv(y), F::conv_transpose2d(y, deconv.weight, deconv.bias, 2, F::Padding::symmetric(1)), 0, 0);
@@ -35,18 +35,18 @@ TEST_CASE("Conv2d and ConvTranspose2d equal their functional ops and pass gradch
 
 TEST_CASE("the DCGAN generator as modules maps 4x4 to 7x7 to 14x14 to 28x28") {
   Generator gen(6);
-  nn::Sequential generator(nn::Linear(10, 16 * 4 * 4, true, gen), nn::Reshape({16, 4, 4}), nn::BatchNorm2d(16),
+  nn::Sequential generator(nn::Linear(10, 16 * 4 * 4, gen), nn::Reshape({16, 4, 4}), nn::BatchNorm2d(16),
                            nn::LeakyReLU(0.2),
-                           nn::ConvTranspose2d(16, 8, 4, 1, F::Padding::valid(), 0, 1, true, gen),  // 4 -> 7
-                           nn::ConvTranspose2d(8, 4, 5, 2, F::Padding::same(), 0, 1, true, gen),    // 7 -> 14
-                           nn::ConvTranspose2d(4, 1, 5, 2, F::Padding::same(), 0, 1, true, gen),    // 14 -> 28
+                           nn::ConvTranspose2d(16, 8, 4, gen),  // 4 -> 7
+                           nn::ConvTranspose2d(nn::ConvTranspose2dOptions(8, 4, 5).stride(2).padding(F::Padding::same()), gen),  // 7 -> 14
+                           nn::ConvTranspose2d(nn::ConvTranspose2dOptions(4, 1, 5).stride(2).padding(F::Padding::same()), gen),  // 14 -> 28
                            nn::Tanh());
   CHECK(generator(randn({3, 10}, gen)).shape() == Shape{3, 1, 28, 28});
 }
 
 TEST_CASE("BatchNorm modules use batch statistics in training and running estimates in eval") {
   Generator gen(7);
-  nn::BatchNorm2d norm(3, 1e-5, 0.1);
+  nn::BatchNorm2d norm(nn::BatchNormOptions(3).eps(1e-5).momentum(0.1));
   Tensor x = randn({4, 3, 2, 2}, gen) * 3.0 + 1.0;
   Tensor trained = norm(x);
   expect_close(mean(trained, {0, 2, 3}), zeros({3}), 1e-5, 0);
@@ -112,4 +112,25 @@ TEST_CASE("activation modules equal the gs:: ops") {
   expect_close(nn::Tanh()(x), tanh(x), 0, 0);
   expect_close(nn::Sigmoid()(x), sigmoid(x), 0, 0);
   expect_close(nn::Softplus()(x), softplus(x), 0, 0);
+}
+
+TEST_CASE("layers take named options: defaults, chained setters, and getters of the same names") {
+  const nn::Conv2dOptions defaults(3, 8, 5);
+  CHECK(defaults.stride().h == 1);
+  CHECK(defaults.padding().kind == F::Padding::Kind::Valid);
+  CHECK(defaults.bias());
+  Generator gen(2);
+  nn::Conv2d conv(nn::Conv2dOptions(3, 8, 5).stride(2).padding(F::Padding::same()).bias(false), gen);
+  CHECK(conv.options.stride().w == 2);
+  CHECK(!conv.bias.defined());
+  CHECK(conv(randn({1, 3, 9, 9}, gen)).shape() == Shape{1, 8, 5, 5});  // 'same', stride 2: ceil(9 / 2)
+  nn::ConvTranspose2d up(nn::ConvTranspose2dOptions(8, 3, 3).stride(2).padding(F::Padding::symmetric(1))
+                             .output_padding(1), gen);
+  CHECK(up(randn({1, 8, 5, 5}, gen)).shape() == Shape{1, 3, 10, 10});  // (5 - 1) 2 - 2 + 3 + 1
+  nn::Linear linear(nn::LinearOptions(4, 2).bias(false), gen);
+  CHECK(linear.named_parameters().size() == 1);
+  nn::BatchNorm1d norm(nn::BatchNormOptions(4).affine(false).momentum(0.5));
+  CHECK(norm.named_parameters().empty());
+  norm(ones({3, 4}) * 2.0 + randn({3, 4}, gen));
+  CHECK(norm.running_mean.to_vector<float>()[0] != 0.0f);  // moved halfway at momentum 0.5
 }

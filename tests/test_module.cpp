@@ -56,7 +56,7 @@ TEST_CASE("a module lists its own and its children's tensors by dotted name") {
 
 TEST_CASE("Sequential names its layers 0, 1, ... and runs them in order") {
   Generator gen(1);
-  nn::Sequential net(nn::Linear(4, 3, true, gen), nn::BatchNorm1d(3), nn::LeakyReLU(0.2), nn::Linear(3, 2, false, gen));
+  nn::Sequential net(nn::Linear(4, 3, gen), nn::BatchNorm1d(3), nn::LeakyReLU(0.2), nn::Linear(nn::LinearOptions(3, 2).bias(false), gen));
   CHECK(names(net.named_parameters()) ==
         std::vector<std::string>{"0.weight", "0.bias", "1.weight", "1.bias", "3.weight"});
   CHECK(names(net.named_buffers()) == std::vector<std::string>{"1.running_mean", "1.running_var"});
@@ -101,7 +101,7 @@ TEST_CASE("to(kFloat64) converts parameters and buffers in place, keeping intege
 
 TEST_CASE("gradients flow through a float64 module into its parameters (gradcheck)") {
   Generator gen(3);
-  nn::Sequential net(nn::Linear(3, 4, true, gen), nn::Tanh(), nn::Linear(4, 2, true, gen), nn::Softplus());
+  nn::Sequential net(nn::Linear(3, 4, gen), nn::Tanh(), nn::Linear(4, 2, gen), nn::Softplus());
   net.to(kFloat64);
   Tensor x = testing::random_leaf({5, 3}, 11);
   std::vector<Tensor> inputs = net.parameters();

@@ -189,7 +189,7 @@ namespace {
 // A small model and a deterministic loss to train.
 struct Run {
   Generator gen{21};
-  nn::Sequential model{nn::Linear(3, 4, true, gen), nn::Tanh(), nn::Linear(4, 1, true, gen)};
+  nn::Sequential model{nn::Linear(3, 4, gen), nn::Tanh(), nn::Linear(4, 1, gen)};
   optim::Adam adam{model.parameters(), optim::AdamOptions::gan()};
   optim::SGD sgd{model.parameters(), [] {
                    optim::SGDOptions options;

@@ -19,14 +19,14 @@ TEST_CASE("weight_norm scales each output unit's weight vector to length g") {
 
 TEST_CASE("WeightNormLinear and WeightNormConv2d pass gradcheck in float64") {
   Generator gen(31);
-  nn::WeightNormLinear linear(3, 2, true, gen);
+  nn::WeightNormLinear linear(3, 2, gen);
   linear.to(kFloat64);
   Tensor x = testing::random_leaf({4, 3}, 32);
   std::vector<Tensor> inputs = linear.parameters();
   inputs.push_back(x);
   testing::expect_gradients_match([&](const std::vector<Tensor>&) { return linear(x); }, inputs);
 
-  nn::WeightNormConv2d conv(2, 3, 3, 2, F::Padding::same(), 1, true, gen);
+  nn::WeightNormConv2d conv(nn::Conv2dOptions(2, 3, 3).stride(2).padding(F::Padding::same()), gen);
   conv.to(kFloat64);
   Tensor image = testing::random_leaf({2, 2, 5, 4}, 33);
   inputs = conv.parameters();
@@ -36,7 +36,7 @@ TEST_CASE("WeightNormLinear and WeightNormConv2d pass gradcheck in float64") {
 
 TEST_CASE("data-dependent init gives zero-mean, unit-variance pre-activations on the init batch") {
   Generator gen(34);
-  nn::WeightNormLinear linear(20, 6, true, gen);
+  nn::WeightNormLinear linear(20, 6, gen);
   Tensor x = randn({64, 20}, gen) * 5.0 + 2.0;
   Tensor y = linear.initialize_from_batch(x);
   expect_close(mean(y, {0}), zeros({6}), 1e-4, 0);
@@ -44,7 +44,7 @@ TEST_CASE("data-dependent init gives zero-mean, unit-variance pre-activations on
   expect_close(y, linear(x), 0, 0);  // the returned output is the initialised layer's
   CHECK(linear.parameters()[0].requires_grad());
 
-  nn::WeightNormConv2d conv(3, 4, 3, 1, F::Padding::valid(), 1, true, gen);
+  nn::WeightNormConv2d conv(nn::Conv2dOptions(3, 4, 3), gen);
   Tensor images = randn({8, 3, 6, 6}, gen) * 0.1 - 1.0;
   Tensor maps = conv.initialize_from_batch(images, 2.0);  // init_scale 2: standard deviation 2
   expect_close(mean(maps, {0, 2, 3}), zeros({4}), 1e-4, 0);

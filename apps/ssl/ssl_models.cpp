@@ -11,22 +11,21 @@ using Layer = std::shared_ptr<nn::Module>;
 // norm runs over dims 0, 2, 3: weight_norm on the [Cout, Cin, ...] view.
 class WeightNormConvTranspose2d : public nn::Module {
  public:
-  WeightNormConvTranspose2d(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride, Generator& gen)
-      : stride_(stride) {
-    weight_v = register_parameter("weight_v", normal({in_channels, out_channels, kernel, kernel}, 0.0, 0.05, gen));
-    weight_g = register_parameter("weight_g", ones({out_channels}));
-    bias = register_parameter("bias", zeros({out_channels}));
+  WeightNormConvTranspose2d(nn::ConvTranspose2dOptions options, Generator& gen) : options_(options) {
+    const F::Pair kernel = options.kernel_size();
+    weight_v = register_parameter(
+        "weight_v", normal({options.in_channels(), options.out_channels(), kernel.h, kernel.w}, 0.0, 0.05, gen));
+    weight_g = register_parameter("weight_g", ones({options.out_channels()}));
+    bias = register_parameter("bias", zeros({options.out_channels()}));
   }
   Tensor weight() const { return nn::weight_norm(weight_v.transpose(0, 1), weight_g).transpose(0, 1); }
-  Tensor forward(const Tensor& input) override {
-    return F::conv_transpose2d(input, weight(), bias, stride_, F::Padding::same());
-  }
+  Tensor forward(const Tensor& input) override { return transposed_conv(input, bias); }
   std::string type_name() const override { return "WeightNormConvTranspose2d"; }
   // g = init_scale / std, b = -mean g per channel on this batch (as WeightNormConv2d).
   Tensor initialize_from_batch(const Tensor& input, double init_scale) {
     NoGradGuard no_grad;
     weight_g.fill_(1.0);
-    const Tensor pre_activation = F::conv_transpose2d(input, weight(), Tensor(), stride_, F::Padding::same());
+    const Tensor pre_activation = transposed_conv(input, Tensor());
     const Tensor scale = init_scale / sqrt(var(pre_activation, {0, 2, 3}, false) + 1e-10);
     weight_g.copy_(scale);
     bias.copy_(-mean(pre_activation, {0, 2, 3}) * scale);
@@ -35,7 +34,11 @@ class WeightNormConvTranspose2d : public nn::Module {
   Tensor weight_v, weight_g, bias;
 
  private:
-  int64_t stride_;
+  Tensor transposed_conv(const Tensor& input, const Tensor& with_bias) const {
+    return F::conv_transpose2d(input, weight(), with_bias, options_.stride(), options_.padding(),
+                               options_.output_padding(), options_.dilation());
+  }
+  nn::ConvTranspose2dOptions options_;
 };
 
 // Runs `layers` on `input`, initialising every weight-normalised layer from
@@ -105,14 +108,14 @@ std::shared_ptr<SslDiscriminator> mnist_mlp_discriminator(Generator& init, Gener
   auto body = std::make_shared<Sequential>(nn::Flatten(), nn::GaussianNoise(0.3, noise));
   const int64_t sizes[] = {784, 1000, 500, 250, 250, 250};
   for (int i = 0; i + 1 < 6; ++i) {
-    auto layer = std::make_shared<nn::WeightNormLinear>(sizes[i], sizes[i + 1], true, init);
+    auto layer = std::make_shared<nn::WeightNormLinear>(sizes[i], sizes[i + 1], init);
     nn::init::normal_(layer->weight_v, 0.0, 0.1, init);
     layer->weight_g.requires_grad_(false);  // set by the initialisation, then fixed (train_scale=False)
     body->push_back(layer);
     body->push_back(nn::ReLU());
     if (i + 2 < 6) body->push_back(nn::GaussianNoise(0.5, noise));
   }
-  auto output = std::make_shared<nn::WeightNormLinear>(250, kSslClasses, true, init);
+  auto output = std::make_shared<nn::WeightNormLinear>(250, kSslClasses, init);
   nn::init::normal_(output->weight_v, 0.0, 0.1, init);
   auto head = std::make_shared<Sequential>(nn::GaussianNoise(0.5, noise), output);
   return std::make_shared<SequentialDiscriminator>(body, head, 1.0);
@@ -120,16 +123,16 @@ std::shared_ptr<SslDiscriminator> mnist_mlp_discriminator(Generator& init, Gener
 
 std::shared_ptr<SslGenerator> mnist_mlp_generator(Generator& init) {
   auto body = std::make_shared<Sequential>();
-  auto hidden1 = std::make_shared<nn::Linear>(kSslLatentSize, 500, false, init);
-  auto hidden2 = std::make_shared<nn::Linear>(500, 500, false, init);
-  auto output = std::make_shared<nn::WeightNormLinear>(500, 784, true, init);
+  auto hidden1 = std::make_shared<nn::Linear>(nn::LinearOptions(kSslLatentSize, 500).bias(false), init);
+  auto hidden2 = std::make_shared<nn::Linear>(nn::LinearOptions(500, 500).bias(false), init);
+  auto output = std::make_shared<nn::WeightNormLinear>(500, 784, init);
   for (Tensor* weight : {&hidden1->weight, &hidden2->weight, &output->weight_v})
     nn::init::xavier_uniform_(*weight, 1.0, init);  // Lasagne's default, which the original keeps here
   body->push_back(hidden1);
-  body->push_back(shift_only_batch_norm(std::make_shared<nn::BatchNorm1d>(500, 1e-6)));
+  body->push_back(shift_only_batch_norm(std::make_shared<nn::BatchNorm1d>(nn::BatchNormOptions(500).eps(1e-6))));
   body->push_back(nn::Softplus());
   body->push_back(hidden2);
-  body->push_back(shift_only_batch_norm(std::make_shared<nn::BatchNorm1d>(500, 1e-6)));
+  body->push_back(shift_only_batch_norm(std::make_shared<nn::BatchNorm1d>(nn::BatchNormOptions(500).eps(1e-6))));
   body->push_back(nn::Softplus());
   body->push_back(output);  // g = 1, trained
   body->push_back(nn::Sigmoid());
@@ -139,7 +142,9 @@ std::shared_ptr<SslGenerator> mnist_mlp_generator(Generator& init) {
 
 std::shared_ptr<SslDiscriminator> svhn_blog_discriminator(Generator& init, Generator& noise) {
   const F::Padding same = F::Padding::same();
-  auto conv = [&](int64_t in, int64_t out, int64_t stride) { return nn::Conv2d(in, out, 3, stride, same, 1, true, init); };
+  auto conv = [&](int64_t in, int64_t out, int64_t stride) {
+    return nn::Conv2d(nn::Conv2dOptions(in, out, 3).stride(stride).padding(same), init);
+  };
   auto body = std::make_shared<Sequential>(
       nn::Dropout(0.2, noise), conv(3, 64, 2), nn::LeakyReLU(0.2), nn::Dropout(0.5, noise),
       conv(64, 64, 2), nn::BatchNorm2d(64), nn::LeakyReLU(0.2),
@@ -148,15 +153,17 @@ std::shared_ptr<SslDiscriminator> svhn_blog_discriminator(Generator& init, Gener
       conv(128, 128, 1), nn::BatchNorm2d(128), nn::LeakyReLU(0.2),
       conv(128, 128, 2), nn::BatchNorm2d(128), nn::LeakyReLU(0.2), nn::Dropout(0.5, noise),
       conv(128, 128, 1), nn::LeakyReLU(0.2), nn::GlobalAvgPool2d());
-  auto head = std::make_shared<Sequential>(nn::Linear(128, kSslClasses, true, init));
+  auto head = std::make_shared<Sequential>(nn::Linear(128, kSslClasses, init));
   return std::make_shared<SequentialDiscriminator>(body, head, 1.0);
 }
 
 std::shared_ptr<SslGenerator> svhn_blog_generator(Generator& init) {
   const F::Padding same = F::Padding::same();
-  auto up = [&](int64_t in, int64_t out) { return nn::ConvTranspose2d(in, out, 5, 2, same, 0, 1, true, init); };
+  auto up = [&](int64_t in, int64_t out) {
+    return nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in, out, 5).stride(2).padding(same), init);
+  };
   auto body = std::make_shared<Sequential>(
-      nn::Linear(kSslLatentSize, 4 * 4 * 512, true, init), nn::Reshape({512, 4, 4}), nn::BatchNorm2d(512),
+      nn::Linear(kSslLatentSize, 4 * 4 * 512, init), nn::Reshape({512, 4, 4}), nn::BatchNorm2d(512),
       nn::LeakyReLU(0.2), up(512, 256), nn::BatchNorm2d(256), nn::LeakyReLU(0.2), up(256, 128),
       nn::BatchNorm2d(128), nn::LeakyReLU(0.2), up(128, 3), nn::Tanh());
   return std::make_shared<SequentialGenerator>(body, 0.0);
@@ -168,7 +175,8 @@ std::shared_ptr<SslDiscriminator> paper_conv_discriminator(int64_t narrow, int64
   const F::Padding pad1 = F::Padding::symmetric(1), none = F::Padding::valid();
   auto body = std::make_shared<Sequential>(nn::Dropout(0.2, noise));
   auto add = [&](int64_t in, int64_t out, int64_t kernel, int64_t stride, F::Padding padding) {
-    auto layer = std::make_shared<nn::WeightNormConv2d>(in, out, kernel, stride, padding, 1, true, init);
+    auto layer = std::make_shared<nn::WeightNormConv2d>(
+        nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding), init);
     layer->weight_g.requires_grad_(false);  // set by the initialisation, then fixed (train_g=False)
     body->push_back(layer);
     body->push_back(nn::LeakyReLU(0.2));
@@ -185,31 +193,34 @@ std::shared_ptr<SslDiscriminator> paper_conv_discriminator(int64_t narrow, int64
   add(wide, wide, 1, 1, none);  // the original's NIN layers: 1x1 convolutions
   add(wide, wide, 1, 1, none);
   body->push_back(nn::GlobalAvgPool2d());
-  auto head = std::make_shared<Sequential>(nn::WeightNormLinear(wide, kSslClasses, true, init));
+  auto head = std::make_shared<Sequential>(nn::WeightNormLinear(wide, kSslClasses, init));
   return std::make_shared<SequentialDiscriminator>(body, head, 0.1);  // the original's init_stdv=0.1
 }
 
 std::shared_ptr<SslGenerator> paper_conv_generator(Generator& init) {
   const F::Padding same = F::Padding::same();
   auto normal_005 = [&](Tensor& weight) { nn::init::normal_(weight, 0.0, 0.05, init); };  // the original's W
-  auto project = std::make_shared<nn::Linear>(kSslLatentSize, 4 * 4 * 512, false, init);
-  auto up1 = std::make_shared<nn::ConvTranspose2d>(512, 256, 5, 2, same, 0, 1, false, init);
-  auto up2 = std::make_shared<nn::ConvTranspose2d>(256, 128, 5, 2, same, 0, 1, false, init);
+  auto up = [&](int64_t in, int64_t out) {
+    return std::make_shared<nn::ConvTranspose2d>(
+        nn::ConvTranspose2dOptions(in, out, 5).stride(2).padding(same).bias(false), init);
+  };
+  auto project = std::make_shared<nn::Linear>(nn::LinearOptions(kSslLatentSize, 4 * 4 * 512).bias(false), init);
+  auto up1 = up(512, 256), up2 = up(256, 128);
   normal_005(project->weight);
   normal_005(up1->weight);
   normal_005(up2->weight);
   auto body = std::make_shared<Sequential>();
   body->push_back(project);
   body->push_back(nn::Reshape({512, 4, 4}));
-  body->push_back(shift_only_batch_norm(std::make_shared<nn::BatchNorm2d>(512, 1e-6)));
+  body->push_back(shift_only_batch_norm(std::make_shared<nn::BatchNorm2d>(nn::BatchNormOptions(512).eps(1e-6))));
   body->push_back(nn::ReLU());
   body->push_back(up1);
-  body->push_back(shift_only_batch_norm(std::make_shared<nn::BatchNorm2d>(256, 1e-6)));
+  body->push_back(shift_only_batch_norm(std::make_shared<nn::BatchNorm2d>(nn::BatchNormOptions(256).eps(1e-6))));
   body->push_back(nn::ReLU());
   body->push_back(up2);
-  body->push_back(shift_only_batch_norm(std::make_shared<nn::BatchNorm2d>(128, 1e-6)));
+  body->push_back(shift_only_batch_norm(std::make_shared<nn::BatchNorm2d>(nn::BatchNormOptions(128).eps(1e-6))));
   body->push_back(nn::ReLU());
-  body->push_back(WeightNormConvTranspose2d(128, 3, 5, 2, init));
+  body->push_back(WeightNormConvTranspose2d(nn::ConvTranspose2dOptions(128, 3, 5).stride(2).padding(same), init));
   body->push_back(nn::Tanh());
   return std::make_shared<SequentialGenerator>(body, 0.1);
 }

@@ -64,7 +64,7 @@ TEST_CASE("[cuda] ops mixing devices are errors that name both devices") {
 TEST_CASE("[cuda] modules move with their buffers, and checkpoints load on either device") {
   Generator gen(2);
   nn::Sequential model;
-  model.push_back(std::make_shared<nn::Linear>(4, 3, true, gen));
+  model.push_back(std::make_shared<nn::Linear>(4, 3, gen));
   model.push_back(std::make_shared<nn::BatchNorm1d>(3));
   model(randn({5, 4}, gen));  // moves the running statistics away from 0 and 1
   const StateDict before = model.state_dict();
@@ -93,7 +93,7 @@ TEST_CASE("[cuda] modules move with their buffers, and checkpoints load on eithe
 
 TEST_CASE("[cuda] a training loop's steady state makes no new device allocations") {
   Generator gen(3);
-  nn::Linear layer(50, 20, true, gen);
+  nn::Linear layer(50, 20, gen);
   layer.to(cuda0());
   const Tensor x = randn({16, 50}, gen).to(cuda0());
   auto iteration = [&] {

@@ -47,9 +47,9 @@ Points two_moons(int64_t n, Generator& gen) {
 struct Discriminator {
   nn::Sequential body, head;
   Discriminator(Generator& init, Generator& noise)
-      : body(nn::GaussianNoise(0.1, noise), nn::Linear(2, 64, true, init), nn::ReLU(), nn::GaussianNoise(0.3, noise),
-             nn::Linear(64, 64, true, init), nn::ReLU()),
-        head(nn::GaussianNoise(0.3, noise), nn::Linear(64, kClasses, true, init)) {
+      : body(nn::GaussianNoise(0.1, noise), nn::Linear(2, 64, init), nn::ReLU(), nn::GaussianNoise(0.3, noise),
+             nn::Linear(64, 64, init), nn::ReLU()),
+        head(nn::GaussianNoise(0.3, noise), nn::Linear(64, kClasses, init)) {
     body.to(kFloat64);  // float64 throughout: the printed figures do not hang on rounding
     head.to(kFloat64);
   }
@@ -88,8 +88,8 @@ double accuracy(Discriminator& d, const Points& test) {
 double train(const Points& train_set, const Tensor& labeled, const Points& test, bool use_gan) {
   Generator init(1), noise(2), latent(3);
   Discriminator d(init, noise);
-  nn::Sequential g(nn::Linear(kLatent, 64, true, init), nn::BatchNorm1d(64), nn::Softplus(),
-                   nn::Linear(64, 64, true, init), nn::BatchNorm1d(64), nn::Softplus(), nn::Linear(64, 2, true, init));
+  nn::Sequential g(nn::Linear(kLatent, 64, init), nn::BatchNorm1d(64), nn::Softplus(),
+                   nn::Linear(64, 64, init), nn::BatchNorm1d(64), nn::Softplus(), nn::Linear(64, 2, init));
   g.to(kFloat64);
   optim::Adam d_optimizer(d.parameters(), adam()), g_optimizer(g.parameters(), adam());
   optim::PolyakAverage average(d.parameters(), 0.99);
