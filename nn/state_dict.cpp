@@ -8,6 +8,10 @@ StateDict with_prefix(const StateDict& dict, const std::string& prefix) {
   return out;
 }
 
+void add_with_prefix(StateDict& into, const StateDict& part, const std::string& prefix) {
+  for (const auto& [name, tensor] : part) into[prefix + name] = tensor;
+}
+
 StateDict select_prefix(const StateDict& dict, const std::string& prefix) {
   StateDict out;
   for (const auto& [name, tensor] : dict)

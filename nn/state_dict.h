@@ -13,6 +13,8 @@ using StateDict = std::map<std::string, Tensor>;
 
 // Puts several state dicts in one checkpoint: with_prefix(model.state_dict(), "model.").
 StateDict with_prefix(const StateDict& dict, const std::string& prefix);
+// Adds every entry of `part` to `into` under `prefix`.
+void add_with_prefix(StateDict& into, const StateDict& part, const std::string& prefix);
 // The entries whose names start with `prefix`, with the prefix removed.
 StateDict select_prefix(const StateDict& dict, const std::string& prefix);
 

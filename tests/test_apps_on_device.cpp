@@ -62,7 +62,7 @@ TEST_CASE("[cuda] mnist_gan and mnist_classifier train on the device as on the C
                                                      "--max-steps 3 --resume --out " + gan_device.path());
   INFO(resumed.output);
   CHECK(resumed.status == 0);
-  CHECK(contains(resumed.output, "done after 3 iterations"));
+  CHECK(contains(resumed.output, "stopped at --max-steps after 3 iterations"));
 
   REQUIRE(run_app("mnist_classifier", common + "--out " + classifier_cpu.path()).status == 0);
   run = run_app("emulated/mnist_classifier", common + "--device cuda --out " + classifier_device.path());

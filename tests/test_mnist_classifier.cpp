@@ -66,7 +66,7 @@ TEST_CASE("mnist_classifier resumed from a checkpoint equals an uninterrupted ru
     testing::ProgramRun first = run_app("mnist_classifier", common + "--max-steps 3 --out " + resumed.path());
     INFO(first.output);
     REQUIRE(first.status == 0);
-    CHECK(first.output.find("stopped after 3 iterations") != std::string::npos);
+    CHECK(first.output.find("stopped at --max-steps after 3 iterations") != std::string::npos);
   }
   testing::ProgramRun second = run_app("mnist_classifier", common + "--resume --out " + resumed.path());
   INFO(second.output);

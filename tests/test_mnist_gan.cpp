@@ -81,13 +81,13 @@ TEST_CASE("mnist_gan resumed from a checkpoint equals an uninterrupted run bit f
     testing::ProgramRun first = run_app("mnist_gan", common + "--minutes 0.00001 --out " + resumed.path());
     INFO(first.output);
     REQUIRE(first.status == 0);
-    CHECK(first.output.find("done after 1 iterations") != std::string::npos);
+    CHECK(first.output.find("stopped at --minutes after 1 iterations") != std::string::npos);
   }
   SUBCASE("stopped mid-epoch by --max-steps") {
     testing::ProgramRun first = run_app("mnist_gan", common + "--max-steps 3 --out " + resumed.path());
     INFO(first.output);
     REQUIRE(first.status == 0);
-    CHECK(first.output.find("done after 3 iterations (0.8 epochs)") != std::string::npos);
+    CHECK(first.output.find("stopped at --max-steps after 3 iterations (0.8 epochs)") != std::string::npos);
     CHECK(logged_losses(resumed.file("log.csv")).size() == 4);  // header + 3 iterations
   }
   testing::ProgramRun second = run_app("mnist_gan", common + "--resume --out " + resumed.path());

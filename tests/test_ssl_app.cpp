@@ -101,7 +101,13 @@ TEST_CASE("ssl resumed from a checkpoint equals an uninterrupted run bit for bit
     testing::ProgramRun first = run_app("ssl", common + "--epochs 2 --minutes 0.00001 --out " + resumed.path());
     INFO(first.output);
     REQUIRE(first.status == 0);
-    CHECK(first.output.find("done after 1 iterations") != std::string::npos);
+    CHECK(first.output.find("stopped at --minutes after 1 iterations") != std::string::npos);
+  }
+  SUBCASE("stopped mid-epoch by --max-steps (after 2 of the 3 iterations of an epoch)") {
+    testing::ProgramRun first = run_app("ssl", common + "--epochs 2 --max-steps 2 --out " + resumed.path());
+    INFO(first.output);
+    REQUIRE(first.status == 0);
+    CHECK(first.output.find("stopped at --max-steps after 2 iterations") != std::string::npos);
   }
   testing::ProgramRun second = run_app("ssl", common + "--epochs 2 --resume --out " + resumed.path());
   INFO(second.output);

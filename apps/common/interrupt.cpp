@@ -24,4 +24,6 @@ void install_interrupt_handler() {
 
 bool interrupt_requested() { return interrupts > 0; }
 
+void clear_interrupt_request() { interrupts = 0; }
+
 }  // namespace gs::apps

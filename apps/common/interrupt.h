@@ -6,5 +6,7 @@ namespace gs::apps {
 
 void install_interrupt_handler();
 bool interrupt_requested();
+// Forgets a Ctrl-C that was seen (for tests that send one and go on).
+void clear_interrupt_request();
 
 }  // namespace gs::apps

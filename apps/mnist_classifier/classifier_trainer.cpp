@@ -36,22 +36,18 @@ Tensor ClassifierTrainer::epoch_order(int64_t dataset_size, int64_t epoch_index)
   return randperm(dataset_size, order_stream);
 }
 
-void ClassifierTrainer::finish_epoch() {
-  ++epoch;
-  batch_in_epoch = 0;
-  schedule_->step();
-}
+void ClassifierTrainer::start_epoch(int64_t epoch_index) { schedule_->set_epoch(epoch_index); }
 
 double ClassifierTrainer::test_accuracy(const data::Dataset& test_set) {
   return accuracy(classify(*model_, test_set.images, device_).probabilities, test_set.labels);
 }
 
 void ClassifierTrainer::save_checkpoint(const std::string& path, double test_accuracy) const {
-  StateDict state = with_prefix(model_->state_dict(), kClassifierPrefix);
-  for (const auto& entry : with_prefix(optimizer_->state_dict(), "optimizer.")) state.insert(entry);
-  state["run.random_stream"] = tensor(std::vector<int64_t>{static_cast<int64_t>(random_stream_.seed()),
-                                                           static_cast<int64_t>(random_stream_.offset())});
-  state["run.position"] = tensor(std::vector<int64_t>{iteration, epoch, batch_in_epoch});
+  StateDict state;
+  add_with_prefix(state, model_->state_dict(), kClassifierPrefix);
+  add_with_prefix(state, optimizer_->state_dict(), "optimizer.");
+  save_stream(state, "random_stream", random_stream_);
+  save_position(state, iteration, epoch, batch_in_epoch);
   char accuracy_text[32];
   std::snprintf(accuracy_text, sizeof accuracy_text, "%.4f", test_accuracy);
   save(state, path, {{"format", "gradschool mnist_classifier checkpoint"}, {"test_accuracy", accuracy_text}});
@@ -59,21 +55,10 @@ void ClassifierTrainer::save_checkpoint(const std::string& path, double test_acc
 
 void ClassifierTrainer::load_checkpoint(const std::string& path) {
   StateDict state = load(path);
-  auto entry = [&](const std::string& name) {
-    auto found = state.find(name);
-    check(found != state.end(), path, ": not a mnist_classifier checkpoint (no '", name, "')");
-    return found->second;
-  };
-  std::vector<int64_t> stream = entry("run.random_stream").to_vector<int64_t>();
-  std::vector<int64_t> position = entry("run.position").to_vector<int64_t>();
-  check(stream.size() == 2 && position.size() == 3, path, ": malformed run state");
+  load_position(state, position(), path, "mnist_classifier");
+  load_stream(state, "random_stream", random_stream_, path, "mnist_classifier");
   load_classifier(*model_, path);
   optimizer_->load_state_dict(select_prefix(state, "optimizer."));
-  random_stream_.set_state(static_cast<uint64_t>(stream[0]), static_cast<uint64_t>(stream[1]));
-  iteration = position[0];
-  epoch = position[1];
-  batch_in_epoch = position[2];
-  schedule_->set_epoch(epoch);
 }
 
 }  // namespace gs::apps

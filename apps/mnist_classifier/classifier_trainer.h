@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "apps/common/run_state.h"
 #include "apps/common/mnist_models.h"
 #include "data/dataset.h"
 #include "nn/nn.h"
@@ -35,8 +36,8 @@ class ClassifierTrainer {
   // The epoch's shuffled order of the training set (reproducible from seed and epoch).
   Tensor epoch_order(int64_t dataset_size, int64_t epoch_index) const;
 
-  // Ends an epoch: moves to the next one and lowers the learning rate.
-  void finish_epoch();
+  // Sets the learning rate of the epoch about to run (lowered after every epoch).
+  void start_epoch(int64_t epoch_index);
 
   double test_accuracy(const data::Dataset& test_set);
 
@@ -48,6 +49,7 @@ class ClassifierTrainer {
   int64_t iteration = 0;       // steps taken so far
   int64_t epoch = 0;           // the epoch in progress
   int64_t batch_in_epoch = 0;  // its next batch
+  RunPosition position() { return {iteration, epoch, batch_in_epoch}; }
 
  private:
   ClassifierSettings settings_;

@@ -11,10 +11,10 @@
 
 #include "apps/common/cli.h"
 #include "apps/common/device_flag.h"
-#include "apps/common/interrupt.h"
 #include "apps/common/mnist_data.h"
 #include "apps/common/progress.h"
 #include "apps/common/run_files.h"
+#include "apps/common/training_loop.h"
 #include "apps/mnist_classifier/classifier_trainer.h"
 
 namespace fs = std::filesystem;
@@ -24,37 +24,33 @@ using namespace gs::apps;
 namespace {
 
 struct Options {
-  int64_t epochs = 3;
-  double minutes = 0;  // 0: no time budget
+  TrainingFlags run;  // --epochs --minutes --max-steps --resume --threads --device --seed --out
   int64_t batch = 64;
-  uint64_t seed = 1;
-  std::string device = "cpu";
-  int threads = 0;  // 0: OpenMP's default (all cores)
-  std::string data, dataset = "mnist", out = "out/mnist_classifier";
-  bool resume = false;
+  std::string data, dataset = "mnist";
   double learning_rate = 1e-3, learning_rate_decay = 0.5;
-  int64_t max_steps = 0;  // 0: no limit
+  int64_t eval_every = 0;  // also measure the test accuracy every N iterations (0 = after each epoch only)
 };
 
 void train(const Options& o) {
-  if (o.threads > 0) set_num_threads(o.threads);
-  const Device device = device_from_flag(o.device);
+  const TrainingFlags& run = o.run;
+  if (run.threads > 0) set_num_threads(run.threads);
+  const Device device = device_from_flag(run.device);
   const data::Dataset train_set = load_digits(o.dataset, o.data, data::Split::kTrain);
   const data::Dataset test_set = load_digits(o.dataset, o.data, data::Split::kTest);
   const int64_t batches_per_epoch = train_set.size() / o.batch;
   check(batches_per_epoch > 0, "the training set (", train_set.size(), " images) is smaller than one batch of ",
         o.batch);
-  fs::create_directories(o.out);
-  const std::string checkpoint = o.out + "/classifier.safetensors", log_path = o.out + "/log.csv";
+  fs::create_directories(run.out);
+  const std::string checkpoint = run.out + "/classifier.safetensors", log_path = run.out + "/log.csv";
 
   ClassifierSettings settings;
   settings.batch_size = o.batch;
   settings.learning_rate = o.learning_rate;
   settings.learning_rate_decay = o.learning_rate_decay;
-  settings.seed = o.seed;
+  settings.seed = run.seed;
   ClassifierTrainer trainer(settings, device);
-  if (o.resume) resume_from(trainer, checkpoint);
-  std::ofstream log = open_run_log(log_path, o.resume, trainer.iteration,
+  if (run.resume) resume_from(trainer, checkpoint);
+  std::ofstream log = open_run_log(log_path, run.resume, trainer.iteration,
                                    "epoch,iteration,train_loss,train_accuracy,test_accuracy,seconds");
   std::printf("training the classifier on %s: %lld training and %lld test images, batch %lld, %lld iterations per "
               "epoch, %d threads, %s\n",
@@ -62,36 +58,31 @@ void train(const Options& o) {
               static_cast<long long>(o.batch), static_cast<long long>(batches_per_epoch), num_threads(),
               device.str().c_str());
 
-  install_interrupt_handler();
-  Progress progress(o.minutes > 0 ? 0 : o.epochs * batches_per_epoch);
-  double test_accuracy = 0;
-  bool stopped_early = false;
-  while (trainer.epoch < o.epochs && !stopped_early) {
-    const Tensor order = trainer.epoch_order(train_set.size(), trainer.epoch);
-    double loss_sum = 0;
-    int64_t steps = 0, correct = 0;  // since the epoch started (or the run resumed)
-    for (; trainer.batch_in_epoch < batches_per_epoch; ++trainer.batch_in_epoch) {
-      const Tensor indices = order.narrow(0, trainer.batch_in_epoch * o.batch, o.batch);
-      const StepResult result =
-          trainer.step(data::gather_rows(train_set.images, indices), data::gather_rows(train_set.labels, indices));
-      check(std::isfinite(result.loss), "the loss became NaN/Inf at iteration ", trainer.iteration,
-            "; stopping. The last good checkpoint is ", checkpoint, " (try a lower --lr)");
-      loss_sum += result.loss;
-      correct += result.correct;
-      ++steps;
-      char status[96];
-      std::snprintf(status, sizeof status, "loss %.4f  train accuracy %.2f%%", loss_sum / steps,
-                    100.0 * correct / (steps * o.batch));
-      progress.update(trainer.iteration,
-                      "epoch " + std::to_string(trainer.epoch + 1) + "/" + std::to_string(o.epochs), status);
-      const bool out_of_time = o.minutes > 0 && progress.elapsed_seconds() >= o.minutes * 60;
-      const bool out_of_steps = o.max_steps > 0 && trainer.iteration >= o.max_steps;
-      if (interrupt_requested() || out_of_time || out_of_steps) {
-        ++trainer.batch_in_epoch;  // this batch is done
-        stopped_early = true;
-        break;
-      }
-    }
+  TrainingLoop loop(run.epochs, batches_per_epoch, checkpoint, "try a lower --lr");
+  Progress progress(planned_steps(loop, run));
+  Tensor order;
+  double loss_sum = 0, test_accuracy = 0;
+  int64_t steps = 0, correct = 0;  // since the epoch started (or the run resumed)
+  loop.start_epoch = [&] {
+    trainer.start_epoch(trainer.epoch);
+    order = trainer.epoch_order(train_set.size(), trainer.epoch);
+    loss_sum = 0;
+    steps = correct = 0;
+  };
+  loop.step = [&](int64_t batch) {
+    const Tensor indices = order.narrow(0, batch * o.batch, o.batch);
+    const StepResult result =
+        trainer.step(data::gather_rows(train_set.images, indices), data::gather_rows(train_set.labels, indices));
+    loss_sum += result.loss;
+    correct += result.correct;
+    ++steps;
+    char status[96];
+    std::snprintf(status, sizeof status, "loss %.4f  train accuracy %.2f%%", loss_sum / steps,
+                  100.0 * correct / (steps * o.batch));
+    return StepReport{{{"loss", result.loss}}, status};
+  };
+  // A row of log.csv: the epoch so far and the test accuracy now.
+  auto evaluate = [&] {
     const double epochs_done = trainer.epoch + static_cast<double>(trainer.batch_in_epoch) / batches_per_epoch;
     const double train_loss = steps ? loss_sum / steps : 0.0;
     const double train_accuracy = steps ? static_cast<double>(correct) / (steps * o.batch) : 0.0;
@@ -103,13 +94,21 @@ void train(const Options& o) {
     log << epochs_done << ',' << trainer.iteration << ',' << train_loss << ',' << train_accuracy << ','
         << test_accuracy << ',' << progress.elapsed_seconds() << '\n';
     log.flush();
-    // Also when the time or step budget ran out on the epoch's last batch.
-    if (trainer.batch_in_epoch == batches_per_epoch) trainer.finish_epoch();
-    trainer.save_checkpoint(checkpoint, test_accuracy);
-  }
-  std::printf("%s after %lld iterations in %s: test accuracy %.2f%%\n",
-              stopped_early ? "stopped" : "done", static_cast<long long>(trainer.iteration),
-              format_duration(progress.elapsed_seconds()).c_str(), 100.0 * test_accuracy);
+  };
+  int64_t evaluated_at = -1;
+  loop.every = {{o.eval_every, [&] {
+                   evaluate();
+                   evaluated_at = trainer.iteration;
+                 }}};
+  loop.end_epoch = [&](bool) {
+    if (evaluated_at != trainer.iteration) evaluate();
+  };
+  loop.save_checkpoint = [&] { trainer.save_checkpoint(checkpoint, test_accuracy); };
+  const LoopResult result = run_training_loop(loop, run, trainer.position(), progress);
+
+  std::printf("%s after %lld iterations in %s: test accuracy %.2f%%\n", stop_words(result.reason).c_str(),
+              static_cast<long long>(trainer.iteration), format_duration(result.seconds).c_str(),
+              100.0 * test_accuracy);
   std::printf("log:        %s\ncheckpoint: %s (continue with --resume; evaluate a GAN with build/apps/gan_eval "
               "--classifier %s)\n",
               log_path.c_str(), checkpoint.c_str(), checkpoint.c_str());
@@ -120,25 +119,20 @@ void train(const Options& o) {
 
 int main(int argc, char** argv) {
   Options o;
+  o.run.epochs = 3;
+  o.run.out = "out/mnist_classifier";
   CLI::App app{"Train the small CNN that judges GAN samples (the evaluator of build/apps/gan_eval)\n"
                "on MNIST digits (or Fashion-MNIST). Writes to --out: log.csv (one row per epoch) and\n"
                "classifier.safetensors (the model, its optimizer and the run's position; every epoch and on Ctrl-C)."};
-  app.add_option("--epochs", o.epochs, "passes over the training set (3 reach about 99.3% on MNIST)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--minutes", o.minutes, "stop cleanly after this much training time (0 = no limit)")
-      ->check(CLI::NonNegativeNumber);
+  add_training_flags(app, o.run, "passes over the training set (3 reach about 99.3% on MNIST)");
   app.add_option("--batch", o.batch, "images per training step")->check(CLI::PositiveNumber);
-  app.add_option("--seed", o.seed, "seed for weights, dropout and data order: the same seed repeats a run exactly");
-  app.add_option("--device", o.device, kDeviceHelp);
-  app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   app.add_option("--data", o.data, "folder holding the dataset's four *-ubyte.gz files (default: found automatically)");
   app.add_option("--dataset", o.dataset, "mnist or fashion")->check(CLI::IsMember({"mnist", "fashion"}));
-  app.add_option("--out", o.out, "output folder");
-  app.add_flag("--resume", o.resume, "continue from --out/classifier.safetensors (bit-exact with the same flags)");
   app.add_option("--lr", o.learning_rate, "Adam learning rate of the first epoch")->check(CLI::PositiveNumber);
   app.add_option("--lr-decay", o.learning_rate_decay, "the learning rate is multiplied by this after every epoch")
       ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--max-steps", o.max_steps, "stop after this many training steps in all (0 = no limit)")
+  app.add_option("--eval-every", o.eval_every,
+                 "also measure the test accuracy (a row of log.csv) every N iterations (0 = after each epoch only)")
       ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
   return run_reporting_errors("mnist_classifier", [&] { train(o); });

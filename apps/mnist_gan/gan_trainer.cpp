@@ -1,6 +1,7 @@
 #include "apps/mnist_gan/gan_trainer.h"
 
 #include "apps/common/mnist_models.h"
+#include "apps/common/run_state.h"
 
 namespace gs::apps {
 namespace {
@@ -116,30 +117,25 @@ void GanTrainer::set_generator_lr(double lr) { generator_optimizer_->set_lr(lr);
 void GanTrainer::set_discriminator_lr(double lr) { discriminator_optimizer_->set_lr(lr); }
 
 void GanTrainer::save_checkpoint(const std::string& path) {
-  StateDict state = with_prefix(generator->state_dict(), "generator.");
-  for (const auto& entry : with_prefix(discriminator->state_dict(), "discriminator.")) state.insert(entry);
-  for (const auto& entry : with_prefix(generator_optimizer_->state_dict(), "generator_optimizer.")) state.insert(entry);
-  for (const auto& entry : with_prefix(discriminator_optimizer_->state_dict(), "discriminator_optimizer."))
-    state.insert(entry);
+  StateDict state;
+  add_with_prefix(state, generator->state_dict(), "generator.");
+  add_with_prefix(state, discriminator->state_dict(), "discriminator.");
+  add_with_prefix(state, generator_optimizer_->state_dict(), "generator_optimizer.");
+  add_with_prefix(state, discriminator_optimizer_->state_dict(), "discriminator_optimizer.");
   if (generator_average_) {
-    for (const auto& entry : with_prefix(generator_average_->state_dict(), "generator_average.")) state.insert(entry);
+    add_with_prefix(state, generator_average_->state_dict(), "generator_average.");
     // The averaged weights themselves, ready for gan_eval (which prefers them).
-    for (const auto& entry : with_prefix(sampling_generator().state_dict(), "averaged_generator."))
-      state.insert(entry);
+    add_with_prefix(state, sampling_generator().state_dict(), "averaged_generator.");
   }
-  state["run.noise_stream"] = tensor(std::vector<int64_t>{static_cast<int64_t>(noise_stream_.seed()),
-                                                          static_cast<int64_t>(noise_stream_.offset())});
-  state["run.position"] = tensor(std::vector<int64_t>{iteration, epoch, batch_in_epoch});
+  save_stream(state, "noise_stream", noise_stream_);
+  save_position(state, iteration, epoch, batch_in_epoch);
   save(state, path, {{"format", "gradschool mnist_gan checkpoint"}});
 }
 
 void GanTrainer::load_checkpoint(const std::string& path) {
   StateDict state = load(path);
-  auto entry = [&](const std::string& name) {
-    auto found = state.find(name);
-    check(found != state.end(), path, ": not a mnist_gan checkpoint (no '", name, "')");
-    return found->second;
-  };
+  load_position(state, position(), path, "mnist_gan");
+  load_stream(state, "noise_stream", noise_stream_, path, "mnist_gan");
   generator->load_state_dict(select_prefix(state, "generator."));
   discriminator->load_state_dict(select_prefix(state, "discriminator."));
   generator_optimizer_->load_state_dict(select_prefix(state, "generator_optimizer."));
@@ -150,13 +146,6 @@ void GanTrainer::load_checkpoint(const std::string& path) {
           "resume it with --average 0");
     generator_average_->load_state_dict(average);
   }
-  std::vector<int64_t> stream = entry("run.noise_stream").to_vector<int64_t>();
-  std::vector<int64_t> position = entry("run.position").to_vector<int64_t>();
-  check(stream.size() == 2 && position.size() == 3, path, ": malformed run state");
-  noise_stream_.set_state(static_cast<uint64_t>(stream[0]), static_cast<uint64_t>(stream[1]));
-  iteration = position[0];
-  epoch = position[1];
-  batch_in_epoch = position[2];
 }
 
 }  // namespace gs::apps

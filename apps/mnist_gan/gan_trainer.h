@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "apps/common/run_state.h"
 #include "nn/nn.h"
 #include "optim/optim.h"
 
@@ -63,6 +64,7 @@ class GanTrainer {
   int64_t iteration = 0;       // steps taken so far
   int64_t epoch = 0;           // the epoch in progress
   int64_t batch_in_epoch = 0;  // its next batch
+  RunPosition position() { return {iteration, epoch, batch_in_epoch}; }
 
  private:
   void set_discriminator_frozen(bool frozen);

@@ -15,10 +15,10 @@
 
 #include "apps/common/cli.h"
 #include "apps/common/device_flag.h"
-#include "apps/common/interrupt.h"
 #include "apps/common/loss_plot.h"
 #include "apps/common/progress.h"
 #include "apps/common/run_files.h"
+#include "apps/common/training_loop.h"
 #include "apps/ssl/ssl_data.h"
 #include "apps/ssl/ssl_report.h"
 #include "apps/ssl/ssl_trainer.h"
@@ -34,19 +34,18 @@ using namespace gs::apps;
 namespace {
 
 struct Options {
-  std::string dataset = "mnist", data, arch, out = "out/ssl", device = "cpu";
+  TrainingFlags run;             // --epochs (0: the arch's, 300 for mnist-mlp) --minutes --max-steps --resume
+                                 // --threads --device --seed --out
+  std::string dataset = "mnist", data, arch;
   std::string feature_matching;  // "" = the arch's
   std::string compare;           // another run's --out, whose result joins the final table
   int64_t labels = 0;            // 0: 100 for the 28x28 datasets, 1000 for svhn, 4000 for cifar10
-  int64_t epochs = 0;            // 0: the arch's (300 for mnist-mlp)
   int64_t batch = 0;             // 0: the arch's
-  double minutes = 0;
   double learning_rate = 0;      // 0: the arch's
   double beta1 = 0.5, smooth = 1.0, polyak_decay = 0.9999;
-  uint64_t seed = 1;
-  int threads = 0;
-  bool resume = false, baseline = false;
+  bool baseline = false;
   int64_t eval_every = 0;        // iterations between test evaluations (0 = once per epoch)
+  int64_t sample_every = 0;      // refresh samples.png every N iterations (0 = at the end only)
   int64_t limit = 0, test_limit = 0;
 };
 
@@ -66,7 +65,7 @@ RunData load_run_data(const Options& o, const SslArchitecture& architecture, int
   if (o.test_limit > 0 && o.test_limit < run.test.size()) run.test = run.test.subset(arange(o.test_limit, kInt64));
   run.full_train_size = run.train.size();
   // The split depends on the seed only, so the GAN and its baseline see the same labels.
-  run.labeled_indices = data::semi_supervised_split(run.train.labels, labels, o.seed).labeled_indices;
+  run.labeled_indices = data::semi_supervised_split(run.train.labels, labels, o.run.seed).labeled_indices;
   if (o.baseline) {  // keep nothing but the labeled examples: unlabeled data cannot leak in
     run.train = run.train.subset(run.labeled_indices);
     run.labeled_indices = arange(labels, kInt64);
@@ -111,8 +110,9 @@ bool read_result(const std::string& dir, ResultRow& row) {
 }
 
 void train(const Options& o) {
-  if (o.threads > 0) set_num_threads(o.threads);
-  const Device device = device_from_flag(o.device);
+  const TrainingFlags& flags = o.run;
+  if (flags.threads > 0) set_num_threads(flags.threads);
+  const Device device = device_from_flag(flags.device);
   const bool digits = o.dataset == "mnist" || o.dataset == "fashion";
   const std::string arch_name = !o.arch.empty() ? o.arch : digits ? "mnist-mlp" : "svhn-paper";
   const SslArchitecture architecture = ssl_architecture(arch_name);
@@ -124,35 +124,35 @@ void train(const Options& o) {
   settings.beta1 = o.beta1;
   settings.real_target = o.smooth;
   settings.polyak_decay = o.polyak_decay;
-  settings.seed = o.seed;
-  if (o.epochs > 0) settings.epochs = o.epochs;
+  settings.seed = flags.seed;
+  if (flags.epochs > 0) settings.epochs = flags.epochs;
   if (o.learning_rate > 0) settings.learning_rate = o.learning_rate;
   if (!o.feature_matching.empty()) settings.squared_feature_matching = o.feature_matching == "squared";
   const int64_t batch = o.batch > 0 ? o.batch : architecture.batch_size;
 
   const RunData run = load_run_data(o, architecture, labels);
   // The baseline takes as many steps per epoch as the GAN, so epochs compare.
-  const data::SemiSupervisedSampler sampler(run.labeled_indices, run.train.size(), batch, o.seed, o.baseline,
+  const data::SemiSupervisedSampler sampler(run.labeled_indices, run.train.size(), batch, flags.seed, o.baseline,
                                             run.full_train_size / batch);
   const int64_t iterations_per_epoch = sampler.iterations_per_epoch();
-  fs::create_directories(o.out);
-  const std::string checkpoint = o.out + "/checkpoint.safetensors", log_path = o.out + "/log.csv",
-                    accuracy_path = o.out + "/accuracy.csv";
+  fs::create_directories(flags.out);
+  const std::string checkpoint = flags.out + "/checkpoint.safetensors", log_path = flags.out + "/log.csv",
+                    accuracy_path = flags.out + "/accuracy.csv";
 
   SslTrainer trainer(settings, device);
-  if (o.resume) {
+  if (flags.resume) {
     resume_from(trainer, checkpoint);
   } else {
-    trainer.initialize(initialization_batch(run.train, o.seed));
+    trainer.initialize(initialization_batch(run.train, flags.seed));
   }
   std::ofstream log = open_run_log(
-      log_path, o.resume, trainer.iteration,
+      log_path, flags.resume, trainer.iteration,
       "iteration,epoch,supervised,unsupervised_real,unsupervised_fake,generator,labeled_accuracy,lr,seconds");
   std::ofstream accuracy_log =
-      open_run_log(accuracy_path, o.resume, trainer.iteration,
+      open_run_log(accuracy_path, flags.resume, trainer.iteration,
                    "iteration,epoch,test_accuracy,test_accuracy_polyak,seconds");
 
-  Generator sample_stream(o.seed + 4);  // the same 100 codes for every sample grid
+  Generator sample_stream(flags.seed + 4);  // the same 100 codes for every sample grid
   const Tensor fixed_z = uniform({100, kSslLatentSize}, architecture.latent_low, architecture.latent_high, sample_stream);
   std::printf("%s on %s (%s): %lld labels, %lld %s training images, %lld test images, batch %lld, "
               "%lld iterations per epoch, %d threads, %s\n",
@@ -162,9 +162,11 @@ void train(const Options& o) {
               static_cast<long long>(batch), static_cast<long long>(iterations_per_epoch), num_threads(),
               device.str().c_str());
 
+  TrainingLoop loop(settings.epochs, iterations_per_epoch, checkpoint, "try a lower --lr");
+  Progress progress(planned_steps(loop, flags));
   ConfusionMatrix raw, averaged;
   int64_t evaluated_at = -1;
-  Progress progress(o.minutes > 0 ? 0 : settings.epochs * iterations_per_epoch);
+  std::string test_status = "test --";
   auto evaluate = [&] {
     raw = trainer.evaluate(run.test, false);
     averaged = trainer.evaluate(run.test, true);
@@ -172,83 +174,69 @@ void train(const Options& o) {
     accuracy_log << trainer.iteration << ',' << trainer.epoch + 1 << ',' << raw.accuracy() << ','
                  << averaged.accuracy() << ',' << progress.elapsed_seconds() << '\n';
     accuracy_log.flush();
-    save_confusion_png(averaged, o.out + "/confusion.png");
+    save_confusion_png(averaged, flags.out + "/confusion.png");
+    test_status = "test " + percent(raw.accuracy()) + " (Polyak " + percent(averaged.accuracy()) + ")";
   };
-
-  install_interrupt_handler();
-  bool stopped_early = false;
-  std::string test_status = "test --";
-  while (trainer.epoch < settings.epochs && !stopped_early) {
+  data::SemiSupervisedEpoch epoch;
+  loop.start_epoch = [&] {
     trainer.start_epoch(trainer.epoch);
-    const data::SemiSupervisedEpoch epoch = sampler.epoch(trainer.epoch);
-    for (; trainer.batch_in_epoch < iterations_per_epoch; ++trainer.batch_in_epoch) {
-      const Tensor labeled_rows = epoch.labeled.select(0, trainer.batch_in_epoch);
-      const Tensor labeled = data::gather_rows(run.train.images, labeled_rows).to(device);
-      const Tensor labels_batch = data::gather_rows(run.train.labels, labeled_rows).to(device);
-      Tensor unlabeled, matching;
-      if (!o.baseline) {
-        unlabeled = data::gather_rows(run.train.images, epoch.unlabeled.select(0, trainer.batch_in_epoch)).to(device);
-        matching = data::gather_rows(run.train.images, epoch.matching.select(0, trainer.batch_in_epoch)).to(device);
-      }
-      const SslStepLosses losses = trainer.step(labeled, labels_batch, unlabeled, matching);
-      if (!std::isfinite(losses.supervised) || !std::isfinite(losses.unsupervised_real) ||
-          !std::isfinite(losses.generator)) {
-        progress.finish();
-        fail("the losses became NaN/Inf at iteration ", trainer.iteration, "; stopping. The last good checkpoint is ",
-             checkpoint, " (try a lower --lr)");
-      }
-      log << trainer.iteration << ',' << trainer.epoch + 1 << ',' << losses.supervised << ','
-          << losses.unsupervised_real << ',' << losses.unsupervised_fake << ',' << losses.generator << ','
-          << losses.labeled_accuracy << ',' << trainer.learning_rate() << ',' << progress.elapsed_seconds() << '\n';
-      if (o.eval_every > 0 && trainer.iteration % o.eval_every == 0) {
-        evaluate();
-        test_status = "test " + percent(raw.accuracy()) + " (Polyak " + percent(averaged.accuracy()) + ")";
-      }
-      char status[160];
-      std::snprintf(status, sizeof status, "sup %.3f  unsup %.3f  G %.4f  %s", losses.supervised,
-                    losses.unsupervised_real + losses.unsupervised_fake, losses.generator, test_status.c_str());
-      progress.update(trainer.iteration,
-                      "epoch " + std::to_string(trainer.epoch + 1) + "/" + std::to_string(settings.epochs), status);
-      const bool out_of_time = o.minutes > 0 && progress.elapsed_seconds() >= o.minutes * 60;
-      if (interrupt_requested() || out_of_time) {
-        ++trainer.batch_in_epoch;  // this batch is done
-        stopped_early = true;
-        break;
-      }
+    epoch = sampler.epoch(trainer.epoch);
+  };
+  loop.step = [&](int64_t batch_index) {
+    const Tensor labeled_rows = epoch.labeled.select(0, batch_index);
+    const Tensor labeled = data::gather_rows(run.train.images, labeled_rows).to(device);
+    const Tensor labels_batch = data::gather_rows(run.train.labels, labeled_rows).to(device);
+    Tensor unlabeled, matching;
+    if (!o.baseline) {
+      unlabeled = data::gather_rows(run.train.images, epoch.unlabeled.select(0, batch_index)).to(device);
+      matching = data::gather_rows(run.train.images, epoch.matching.select(0, batch_index)).to(device);
     }
-    if (!stopped_early) {
-      if (evaluated_at != trainer.iteration) evaluate();
-      test_status = "test " + percent(raw.accuracy()) + " (Polyak " + percent(averaged.accuracy()) + ")";
-      if (!o.baseline) {
-        char name[64];
-        std::snprintf(name, sizeof name, "/samples_epoch_%03lld.png", static_cast<long long>(trainer.epoch + 1));
-        write_samples(trainer, fixed_z, o.out + name);
-      }
-      ++trainer.epoch;
-      trainer.batch_in_epoch = 0;
+    const SslStepLosses losses = trainer.step(labeled, labels_batch, unlabeled, matching);
+    log << trainer.iteration << ',' << trainer.epoch + 1 << ',' << losses.supervised << ','
+        << losses.unsupervised_real << ',' << losses.unsupervised_fake << ',' << losses.generator << ','
+        << losses.labeled_accuracy << ',' << trainer.learning_rate() << ',' << progress.elapsed_seconds() << '\n';
+    char status[160];
+    std::snprintf(status, sizeof status, "sup %.3f  unsup %.3f  G %.4f  %s", losses.supervised,
+                  losses.unsupervised_real + losses.unsupervised_fake, losses.generator, test_status.c_str());
+    return StepReport{{{"supervised", losses.supervised},
+                       {"unsupervised", losses.unsupervised_real + losses.unsupervised_fake},
+                       {"G", losses.generator}},
+                      status};
+  };
+  loop.every = {{o.eval_every, evaluate}};
+  if (!o.baseline) loop.every.push_back({o.sample_every, [&] { write_samples(trainer, fixed_z, flags.out + "/samples.png"); }});
+  loop.end_epoch = [&](bool complete) {
+    if (!complete) return;
+    if (evaluated_at != trainer.iteration) evaluate();
+    if (!o.baseline) {
+      char name[64];
+      std::snprintf(name, sizeof name, "/samples_epoch_%03lld.png", static_cast<long long>(trainer.epoch + 1));
+      write_samples(trainer, fixed_z, flags.out + name);
     }
+  };
+  loop.save_checkpoint = [&] {
     log.flush();
     trainer.save_checkpoint(checkpoint);
-  }
-  progress.finish();
+  };
+  const LoopResult result = run_training_loop(loop, flags, trainer.position(), progress);
+
   if (evaluated_at != trainer.iteration) evaluate();
-  if (!o.baseline) write_samples(trainer, fixed_z, o.out + "/samples.png");
+  if (!o.baseline) write_samples(trainer, fixed_z, flags.out + "/samples.png");
   log.close();
   accuracy_log.close();
-
-  const double seconds = progress.elapsed_seconds();
-  write_file_atomic(o.out + "/result.csv",
+  const double seconds = result.seconds;
+  write_file_atomic(flags.out + "/result.csv",
                     "mode,labels,accuracy,accuracy_polyak,iterations,seconds\n" +
                         std::string(o.baseline ? "baseline" : "gan") + "," + std::to_string(labels) + "," +
                         std::to_string(raw.accuracy()) + "," + std::to_string(averaged.accuracy()) + "," +
                         std::to_string(trainer.iteration) + "," + std::to_string(seconds) + "\n");
   const std::string plot_note =
       plot_columns(log_path, {"supervised", "unsupervised_real", "unsupervised_fake", "generator"},
-                   o.out + "/losses.png", "semi-supervised GAN losses");
-  plot_columns(accuracy_path, {"test_accuracy", "test_accuracy_polyak"}, o.out + "/accuracy.png", "test accuracy");
+                   flags.out + "/losses.png", "semi-supervised GAN losses");
+  plot_columns(accuracy_path, {"test_accuracy", "test_accuracy_polyak"}, flags.out + "/accuracy.png", "test accuracy");
 
   std::printf("%s after %lld iterations (%.2f epochs) in %s\n\n",
-              interrupt_requested() ? "stopped by Ctrl-C" : "done", static_cast<long long>(trainer.iteration),
+              stop_words(result.reason).c_str(), static_cast<long long>(trainer.iteration),
               static_cast<double>(trainer.iteration) / static_cast<double>(iterations_per_epoch),
               format_duration(seconds).c_str());
   std::printf("confusion matrix on the %lld test images (Polyak-averaged weights):\n%s\n",
@@ -262,11 +250,11 @@ void train(const Options& o) {
     rows.push_back({reference.source, reference.labels, 1.0 - reference.error_percent / 100.0, reference.spread});
   std::printf("%s\n", results_table(rows).c_str());
   if (!o.baseline) std::printf("samples:    %s/samples.png (the same z every epoch: samples_epoch_NNN.png)\n",
-                               o.out.c_str());
-  std::printf("confusion:  %s/confusion.png\n", o.out.c_str());
-  std::printf("losses:     %s\n", plot_note.empty() ? (o.out + "/losses.png, accuracy.png").c_str() : plot_note.c_str());
+                               flags.out.c_str());
+  std::printf("confusion:  %s/confusion.png\n", flags.out.c_str());
+  std::printf("losses:     %s\n", plot_note.empty() ? (flags.out + "/losses.png, accuracy.png").c_str() : plot_note.c_str());
   std::printf("logs:       %s, %s, %s/result.csv\ncheckpoint: %s (continue with --resume)\n", log_path.c_str(),
-              accuracy_path.c_str(), o.out.c_str(), checkpoint.c_str());
+              accuracy_path.c_str(), flags.out.c_str(), checkpoint.c_str());
   report_device_memory(device);
 }
 
@@ -274,6 +262,7 @@ void train(const Options& o) {
 
 int main(int argc, char** argv) {
   Options o;
+  o.run.out = "out/ssl";
   CLI::App app{
       "Semi-supervised classification with a GAN (Salimans et al. 2016): the discriminator is a 10-class\n"
       "classifier trained on a few labeled images, the unlabeled ones and the generator's fakes.\n"
@@ -288,17 +277,9 @@ int main(int argc, char** argv) {
   app.add_option("--arch", o.arch, "mnist-mlp, svhn-blog, svhn-paper or cifar-paper "
                                    "(default: mnist-mlp for 28x28 data, svhn-paper for 32x32)")
       ->check(CLI::IsMember({"mnist-mlp", "svhn-blog", "svhn-paper", "cifar-paper"}));
-  app.add_option("--epochs", o.epochs, "passes over the training set (default: the paper's, 300 for mnist-mlp)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--minutes", o.minutes, "stop cleanly after this much training time (0 = no limit)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--seed", o.seed, "seed for the label split, weights, noise and data order");
-  app.add_option("--out", o.out, "output folder");
-  app.add_flag("--resume", o.resume, "continue from --out/checkpoint.safetensors (bit-exact with the same flags)");
+  add_training_flags(app, o.run, "passes over the training set (default: the paper's, 300 for mnist-mlp)");
   app.add_flag("--baseline", o.baseline, "train the same classifier on the labeled images alone, for comparison");
   app.add_option("--compare", o.compare, "another run's --out (e.g. the baseline's) to show in the final table");
-  app.add_option("--device", o.device, kDeviceHelp);
-  app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   app.add_option("--batch", o.batch, "images per batch from each source (default: the arch's)")
       ->check(CLI::PositiveNumber);
   app.add_option("--lr", o.learning_rate, "Adam learning rate (default: the arch's)")->check(CLI::PositiveNumber);
@@ -311,6 +292,8 @@ int main(int argc, char** argv) {
   app.add_option("--polyak-decay", o.polyak_decay, "decay of the Polyak average of D's weights")
       ->check(CLI::Range(0.0, 0.999999999));
   app.add_option("--eval-every", o.eval_every, "evaluate on the test set every N iterations (0 = once per epoch)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--sample-every", o.sample_every, "refresh samples.png every N iterations (0 = at the end only)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(CLI::NonNegativeNumber);
   app.add_option("--test-limit", o.test_limit, "test on the first N images only (0 = all)")

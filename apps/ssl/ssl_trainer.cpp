@@ -1,5 +1,7 @@
 #include "apps/ssl/ssl_trainer.h"
 
+#include "apps/common/run_state.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -197,20 +199,15 @@ Tensor SslTrainer::sample(const Tensor& z) {
 }
 
 void SslTrainer::save_checkpoint(const std::string& path) const {
-  StateDict state = with_prefix(generator->state_dict(), "generator.");
-  auto add = [&](const StateDict& part, const std::string& prefix) {
-    for (const auto& entry : with_prefix(part, prefix)) state.insert(entry);
-  };
-  add(discriminator->state_dict(), "discriminator.");
-  add(generator_optimizer_->state_dict(), "generator_optimizer.");
-  add(discriminator_optimizer_->state_dict(), "discriminator_optimizer.");
-  add(polyak_->state_dict(), "polyak.");
-  auto stream_state = [](const Generator& g) {
-    return tensor(std::vector<int64_t>{static_cast<int64_t>(g.seed()), static_cast<int64_t>(g.offset())});
-  };
-  state["run.latent_stream"] = stream_state(latent_stream_);
-  state["run.layer_noise_stream"] = stream_state(layer_noise_stream_);
-  state["run.position"] = tensor(std::vector<int64_t>{iteration, epoch, batch_in_epoch});
+  StateDict state;
+  add_with_prefix(state, generator->state_dict(), "generator.");
+  add_with_prefix(state, discriminator->state_dict(), "discriminator.");
+  add_with_prefix(state, generator_optimizer_->state_dict(), "generator_optimizer.");
+  add_with_prefix(state, discriminator_optimizer_->state_dict(), "discriminator_optimizer.");
+  add_with_prefix(state, polyak_->state_dict(), "polyak.");
+  save_stream(state, "latent_stream", latent_stream_);
+  save_stream(state, "layer_noise_stream", layer_noise_stream_);
+  save_position(state, iteration, epoch, batch_in_epoch);
   save(state, path,
        {{"format", "gradschool ssl checkpoint"}, {"arch", settings_.arch},
         {"mode", settings_.baseline ? "baseline" : "gan"}});
@@ -223,24 +220,14 @@ void SslTrainer::load_checkpoint(const std::string& path) {
   const std::string mode = settings_.baseline ? "baseline" : "gan";
   check(metadata["arch"] == settings_.arch && metadata["mode"] == mode, path, ": a checkpoint of --arch ",
         metadata["arch"], " (", metadata["mode"], "), but this run is --arch ", settings_.arch, " (", mode, ")");
-  auto entry = [&](const std::string& name) {
-    auto found = state.find(name);
-    check(found != state.end(), path, ": the checkpoint has no '", name, "'");
-    return found->second.to_vector<int64_t>();
-  };
+  load_position(state, position(), path, "ssl");
+  load_stream(state, "latent_stream", latent_stream_, path, "ssl");
+  load_stream(state, "layer_noise_stream", layer_noise_stream_, path, "ssl");
   generator->load_state_dict(select_prefix(state, "generator."));
   discriminator->load_state_dict(select_prefix(state, "discriminator."));
   generator_optimizer_->load_state_dict(select_prefix(state, "generator_optimizer."));
   discriminator_optimizer_->load_state_dict(select_prefix(state, "discriminator_optimizer."));
   polyak_->load_state_dict(select_prefix(state, "polyak."));
-  const std::vector<int64_t> latent = entry("run.latent_stream"), noise = entry("run.layer_noise_stream"),
-                             position = entry("run.position");
-  check(latent.size() == 2 && noise.size() == 2 && position.size() == 3, path, ": malformed run state");
-  latent_stream_.set_state(static_cast<uint64_t>(latent[0]), static_cast<uint64_t>(latent[1]));
-  layer_noise_stream_.set_state(static_cast<uint64_t>(noise[0]), static_cast<uint64_t>(noise[1]));
-  iteration = position[0];
-  epoch = position[1];
-  batch_in_epoch = position[2];
 }
 
 }  // namespace gs::apps

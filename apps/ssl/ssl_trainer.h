@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/common/run_state.h"
 #include "apps/ssl/ssl_models.h"
 #include "apps/ssl/ssl_report.h"
 #include "data/dataset.h"
@@ -72,6 +73,7 @@ class SslTrainer {
   std::shared_ptr<SslGenerator> generator;
   std::shared_ptr<SslDiscriminator> discriminator;
   int64_t iteration = 0, epoch = 0, batch_in_epoch = 0;
+  RunPosition position() { return {iteration, epoch, batch_in_epoch}; }
 
  private:
   void set_discriminator_frozen(bool frozen);
