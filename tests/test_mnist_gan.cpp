@@ -59,8 +59,9 @@ TEST_CASE("mnist_gan trains on a tiny dataset and writes samples, log and checkp
   INFO(run.output);
   REQUIRE(run.status == 0);
   CHECK(run.output.find("done after 8 iterations (2.0 epochs)") != std::string::npos);
+  // losses.png too: make test's set-up installs gnuplot (scripts/install-deps.sh)
   for (const char* file : {"samples.png", "samples_epoch_001.png", "samples_epoch_002.png", "log.csv",
-                           "checkpoint.safetensors"})
+                           "checkpoint.safetensors", "losses.png"})
     CHECK(std::filesystem::exists(out.file(file)));
   const std::string log = read_file(out.file("log.csv"));
   CHECK(log.rfind("iteration,epoch,d_loss,g_loss,d_real,d_fake,seconds\n1,1,", 0) == 0);
