@@ -67,7 +67,8 @@ std::string find_cifar10_dir(const std::string& data_flag) {
     candidates.push_back(dir);
     candidates.push_back(dir + "/cifar-10-batches-bin");
   }
-  return find_data_dir(data_flag, candidates, has_cifar10_files, "CIFAR-10", "cifar10");
+  return find_data_dir(data_flag, candidates, has_cifar10_files,
+                       "CIFAR-10 files (data_batch_1.bin to data_batch_5.bin and test_batch.bin)", "cifar10");
 }
 
 Dataset load_cifar10(const std::string& dir, Split split, PixelRange range) {

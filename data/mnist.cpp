@@ -67,8 +67,7 @@ std::string find_data_dir(const std::string& data_flag, const std::vector<std::s
   if (!data_flag.empty()) {
     if (has_files(data_flag)) return data_flag;
     const std::string nested = data_flag + "/" + subdir;
-    check(has_files(nested), "--data ", data_flag, ": neither this directory nor ", nested, " holds the ", what,
-          " files (the four *-ubyte.gz files)");
+    check(has_files(nested), "--data ", data_flag, ": neither this directory nor ", nested, " holds the ", what);
     return nested;
   }
   for (const std::string& dir : candidates) {
@@ -80,12 +79,12 @@ std::string find_data_dir(const std::string& data_flag, const std::vector<std::s
 std::string find_mnist_dir(const std::string& data_flag) {
   std::vector<std::string> candidates{"data/mnist"};
   for (const std::string& dir : mirror_candidates("mnist")) candidates.push_back(dir);
-  return find_data_dir(data_flag, candidates, has_mnist_files, "MNIST", "mnist");
+  return find_data_dir(data_flag, candidates, has_mnist_files, "MNIST files (the four *-ubyte.gz files)", "mnist");
 }
 
 std::string find_fashion_mnist_dir(const std::string& data_flag) {
   return find_data_dir(data_flag, {"data/fashion-mnist", "/usr/share/datasets/fashion-mnist"}, has_mnist_files,
-                       "Fashion-MNIST", "fashion-mnist");
+                       "Fashion-MNIST files (the four *-ubyte.gz files)", "fashion-mnist");
 }
 
 Dataset load_mnist(const std::string& dir, Split split, PixelRange range) {

@@ -32,7 +32,7 @@ Dataset load_fashion_mnist(const std::string& dir, Split split, PixelRange range
 
 // The first directory in `candidates` whose `has_files(dir)` is true, or "".
 // A non-empty flag is the only candidate: it or its `subdir` must hold the
-// files (gs::Error otherwise).
+// files (gs::Error otherwise, naming `what`, e.g. "MNIST files (the four ...)").
 std::string find_data_dir(const std::string& data_flag, const std::vector<std::string>& candidates,
                           bool (*has_files)(const std::string&), const std::string& what,
                           const std::string& subdir);

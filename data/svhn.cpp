@@ -73,7 +73,8 @@ bool has_svhn_files(const std::string& dir) {
 std::string find_svhn_dir(const std::string& data_flag) {
   std::vector<std::string> candidates{"data/svhn"};
   for (const std::string& dir : mirror_candidates("svhn")) candidates.push_back(dir);
-  return find_data_dir(data_flag, candidates, has_svhn_files, "SVHN", "svhn");
+  return find_data_dir(data_flag, candidates, has_svhn_files, "SVHN files (train_32x32.mat and test_32x32.mat)",
+                       "svhn");
 }
 
 Dataset load_svhn(const std::string& dir, Split split, PixelRange range) {

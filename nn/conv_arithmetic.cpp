@@ -175,8 +175,8 @@ void parse_padding(const std::string& text, ConvDim& dim) {
   } catch (const std::exception&) {
     used = 0;
   }
-  check(used == text.size() && used > 0 && pad >= 0, "padding must be 'same', 'valid', 'full' or a number >= 0, got '",
-        text, "'");
+  check(used == text.size() && used > 0 && pad >= 0 && pad <= kMaxPadding,
+        "padding must be 'same', 'valid', 'full' or a number from 0 to ", kMaxPadding, ", got '", text, "'");
   dim.mode = PaddingMode::Explicit;
   dim.pad = pad;
 }

@@ -49,8 +49,10 @@ std::string same_split(const ConvDim& dim);
 // The padding argument for F::conv2d / F::conv_transpose2d, both dims alike.
 F::Padding layer_padding(const ConvDim& dim);
 
-// Parses "same", "valid", "full" or a non-negative number into dim.mode/dim.pad;
-// throws gs::Error naming the text otherwise.
+// Parses "same", "valid", "full" or a number from 0 to kMaxPadding into
+// dim.mode/dim.pad; throws gs::Error naming the text otherwise. (The demos
+// draw every padded cell: more padding than this is no lecture example.)
+constexpr int64_t kMaxPadding = 64;
 void parse_padding(const std::string& text, ConvDim& dim);
 std::string padding_name(const ConvDim& dim);  // the inverse: "same", "2", ...
 

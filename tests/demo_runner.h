@@ -6,12 +6,14 @@
 #include <cstdlib>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace gs::testing {
 
 struct ProgramRun {
-  std::string output;  // stdout
-  int status = -1;     // exit status
+  std::string output;  // stdout (and stderr, unless run apart)
+  int status = -1;     // exit status; -1 when killed by a signal
+  std::string errors;  // stderr, when run_app_apart kept it apart
 };
 
 // apps/<name>, or for "emulated/<name>" the same app linked against the
@@ -23,10 +25,35 @@ inline std::string app_path(const std::string& app) {
 }
 
 // `command` is appended to the program's path as shell words; `stdin_text` is piped in.
-inline ProgramRun run_app(const std::string& app, const std::string& arguments, const std::string& stdin_text = "") {
+inline ProgramRun run_command(const std::string& command);
+
+inline std::string program_path(const std::string& app) {
   const char* build = std::getenv("GS_BUILD_DIR");
-  const std::string program = std::string(build ? build : "build") + "/" + app_path(app);
-  const std::string command = "printf '%s' '" + stdin_text + "' | " + program + " " + arguments + " 2>&1";
+  return std::string(build ? build : "build") + "/" + app_path(app);
+}
+
+inline ProgramRun run_app(const std::string& app, const std::string& arguments, const std::string& stdin_text = "") {
+  return run_command("printf '%s' '" + stdin_text + "' | " + program_path(app) + " " + arguments + " 2>&1");
+}
+
+// The same with stdout and stderr apart (stderr in `errors`), stdin empty.
+inline ProgramRun run_app_apart(const std::string& app, const std::string& arguments) {
+  char path[] = "/tmp/gradschool-stderr-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return {};
+  close(fd);
+  ProgramRun run = run_command(program_path(app) + " " + arguments + " < /dev/null 2>" + path);
+  if (FILE* file = fopen(path, "r")) {
+    std::array<char, 4096> buffer;
+    size_t n;
+    while ((n = fread(buffer.data(), 1, buffer.size(), file)) > 0) run.errors.append(buffer.data(), n);
+    fclose(file);
+  }
+  unlink(path);
+  return run;
+}
+
+inline ProgramRun run_command(const std::string& command) {
   ProgramRun run;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return run;

@@ -109,7 +109,7 @@ TEST_CASE("deconv_demo --overlap counts the kernel taps on each output pixel") {
 TEST_CASE("deconv_demo explains bad arguments") {
   auto run = run_app("deconv_demo", "-p diagonal");
   CHECK(run.status != 0);
-  CHECK(run.output.find("padding must be 'same', 'valid', 'full' or a number >= 0, got 'diagonal'") !=
+  CHECK(run.output.find("padding must be 'same', 'valid', 'full' or a number from 0 to 64, got 'diagonal'") !=
         std::string::npos);
   run = run_app("deconv_demo", "-i 2 -k 3");
   CHECK(run.status != 0);

@@ -232,7 +232,7 @@ TEST_CASE("padding_demo --step runs from piped input and stops at q") {
 TEST_CASE("padding_demo explains bad arguments") {
   auto run = run_app("padding_demo", "-p sideways");
   CHECK(run.status != 0);
-  CHECK(run.output.find("padding must be 'same', 'valid', 'full' or a number >= 0, got 'sideways'") != std::string::npos);
+  CHECK(run.output.find("padding must be 'same', 'valid', 'full' or a number from 0 to 64, got 'sideways'") != std::string::npos);
   run = run_app("padding_demo", "-i 2 -k 5");
   CHECK(run.status != 0);
   CHECK(run.output.find("leaves no output for a 2x2 input") != std::string::npos);
@@ -242,4 +242,24 @@ TEST_CASE("padding_demo explains bad arguments") {
   run = run_app("padding_demo", "-t -s 2 -p same --output-padding 1");
   CHECK(run.status != 0);
   CHECK(run.output.find("--output-padding only goes with") != std::string::npos);
+}
+
+TEST_CASE("padding_demo keeps sizes and values of 6 and more digits apart, and --table takes --padding's p") {
+  const auto wide = run_app("padding_demo", "--table --table-inputs 4096 --table-kernels 64 --table-strides 64 -d 8");
+  REQUIRE(wide.status == 0);
+  CHECK(wide.output.find(" 262585 262144 262583\n") != std::string::npos);  // transposed: s(i-1)+K, s i, -2p
+  // A large transposed walkthrough: 6-digit dot products, every number its own column.
+  const auto big = run_app("padding_demo", "-i 32 -k 16 -s 8 -d 8 -t -p full");
+  REQUIRE(big.status == 0);
+  CHECK(big.output.find("max |F::conv_transpose2d - direct convolution| = 0") != std::string::npos);
+  CHECK(big.output.find("0104") == std::string::npos);  // "...0" and "104..." never run together
+  const auto png = run_app("padding_demo", "-i 32 -k 16 -p full --png build/test_padding_demo_big.png");
+  CHECK(png.status == 1);  // 2,209 frames of 3568x2016 pixels: refused before drawing, not an out-of-memory kill
+  CHECK(png.output.find("are too many to draw") != std::string::npos);
+  const auto p3 = run_app("padding_demo", "--table -p 3 --table-inputs 4 --table-kernels 4 --table-strides 2");
+  CHECK(p3.output.find("p=3") != std::string::npos);
+  CHECK(p3.output.find("     4     4     2 |            1     2     4     4 |                10     8     4") !=
+        std::string::npos);  // conv p=3: floor((4 + 6 - 4) / 2) + 1 = 4; transposed: 2*3 + 4 - 6 = 4
+  const auto explicit_pad = run_app("padding_demo", "--table -p 3 --table-pad 1 --table-inputs 4");
+  CHECK(explicit_pad.output.find("p=1") != std::string::npos);  // --table-pad given wins
 }

@@ -117,4 +117,14 @@ std::string number_text(double value) {
   return buffer;
 }
 
+std::string right_aligned(const std::string& text, size_t width) {
+  return std::string(width > text.size() ? width - text.size() : 0, ' ') + text;
+}
+
+size_t widest_number(const std::vector<double>& values) {
+  size_t widest = 1;
+  for (double value : values) widest = std::max(widest, number_text(value).size());
+  return widest;
+}
+
 }  // namespace gs::apps

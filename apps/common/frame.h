@@ -56,5 +56,9 @@ Frame tile_frames(const std::vector<Frame>& frames, int columns, int gap, Color 
 
 // 1 -> "1", 2.5 -> "2.5", -0.25 -> "-0.25": the shortest text of a number of a small figure.
 std::string number_text(double value);
+// `text` right-aligned in `width` characters (wider text is kept whole).
+std::string right_aligned(const std::string& text, size_t width);
+// The length of the longest number_text among `values`.
+size_t widest_number(const std::vector<double>& values);
 
 }  // namespace gs::apps

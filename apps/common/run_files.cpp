@@ -75,6 +75,13 @@ std::ofstream open_run_log(const std::string& path, bool resume, int64_t checkpo
                   path.c_str(), static_cast<long long>(dropped), static_cast<long long>(checkpoint_iteration));
     }
   }
+  if (!append && std::filesystem::exists(path)) {
+    // A fresh run may replace its own program's earlier run, never another program's.
+    const std::string text = read_file(path);
+    const std::string first_line = text.substr(0, text.find('\n'));
+    check(first_line == header, path, ": this --out folder holds another program's run (its log begins '",
+          first_line.substr(0, 80), "'); choose another --out so nothing of that run is overwritten");
+  }
   std::ofstream log(path, append ? std::ios::app : std::ios::trunc);
   check(log.good(), path, ": cannot be written");
   if (!append) log << header << "\n";

@@ -34,7 +34,8 @@ size_t csv_column(const std::vector<std::string>& fields, const std::string& nam
 // or, when resuming onto an existing log, that file cut back to the rows with
 // iteration <= `checkpoint_iteration` and opened for appending, so that a run
 // killed between checkpoints resumes without duplicate or half-written rows.
-// The header must have an "iteration" column.
+// The header must have an "iteration" column. A log that begins with another
+// header is another program's: opening it is a gs::Error, resuming or not.
 std::ofstream open_run_log(const std::string& path, bool resume, int64_t checkpoint_iteration,
                            const std::string& header);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "apps/common/cli.h"
 #include "apps/common/device_flag.h"
 #include "apps/common/interrupt.h"
 #include "tensor/error.h"
@@ -11,15 +12,15 @@
 namespace gs::apps {
 
 void add_training_flags(CLI::App& app, TrainingFlags& flags, const std::string& epochs_help) {
-  app.add_option("--epochs", flags.epochs, epochs_help)->check(CLI::PositiveNumber);
+  app.add_option("--epochs", flags.epochs, epochs_help)->check(positive_number());
   app.add_option("--minutes", flags.minutes, "stop cleanly after this much training time (0 = no limit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   app.add_option("--max-steps", flags.max_steps,
                  "stop after this many iterations in all (0 = no limit): the same amount of training on any "
                  "machine, where --minutes depends on its speed")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   app.add_flag("--resume", flags.resume, "continue from the checkpoint in --out (bit-exact with the same flags)");
-  app.add_option("--threads", flags.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", flags.threads, "CPU threads (0 = all cores)")->check(non_negative_number());
   app.add_option("--device", flags.device, kDeviceHelp);
   app.add_option("--seed", flags.seed, "seed for weights, noise and data order: the same seed repeats a run exactly");
   app.add_option("--out", flags.out, "output folder");

@@ -198,15 +198,16 @@ int main(int argc, char** argv) {
       "deconv_demo: a convolution as a sparse matrix C built by probing the framework's conv2d, its transpose as "
       "conv_transpose2d and as autograd's input gradient, and the lecture's question: why a transposed "
       "convolution of a 4x4 input with a 4x4 kernel gives 4x4 with 'same' and 7x7 with 'valid'."};
-  app.add_option("-i,--size", options.dim.input, "input height = width")->check(CLI::Range(1, 12))->capture_default_str();
-  app.add_option("-k,--kernel", options.dim.kernel, "kernel height = width")->check(CLI::Range(1, 12))->capture_default_str();
-  app.add_option("-s,--stride", options.dim.stride, "stride")->check(CLI::Range(1, 6))->capture_default_str();
+  app.add_option("-i,--size", options.dim.input, "input height = width")->check(number_in(1, 12))->capture_default_str();
+  app.add_option("-k,--kernel", options.dim.kernel, "kernel height = width")->check(number_in(1, 12))->capture_default_str();
+  app.add_option("-s,--stride", options.dim.stride, "stride")->check(number_in(1, 6))->capture_default_str();
   app.add_option("-p,--padding", options.padding, "'valid', 'same' (TensorFlow's), 'full' or a number of zeros per side")
       ->capture_default_str();
   app.add_option("--png", options.png, "write C as a heat map (with --overlap: the overlap counts) to this PNG file");
   app.add_flag("--overlap", options.overlap,
                "instead: count the kernel taps on each output pixel of a stride-2 transposed convolution, kernel 3 "
                "vs kernel 4 (--size sets the input), the origin of checkerboard artifacts");
+  parse_errors_in_one_line(app, "deconv_demo");
   CLI11_PARSE(app, argc, argv);
   return run_reporting_errors("deconv_demo", [&] {
     conv_arithmetic::parse_padding(options.padding, options.dim);

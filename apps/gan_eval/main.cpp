@@ -219,9 +219,9 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--classifier", o.classifier, "a mnist_classifier checkpoint (classifier.safetensors)")->required();
   app.add_option("--samples", o.samples, "how many samples to draw (and real training images to compare)")
-      ->check(CLI::Range(int64_t{2}, int64_t{1} << 40));
+      ->check(number_in(2, 10'000'000));
   app.add_option("--batch", o.batch, "samples per generator pass; in the batch-statistics row, the batch whose "
-                                     "statistics normalise (64, as in training)")->check(CLI::PositiveNumber);
+                                     "statistics normalise (64, as in training)")->check(number_in(1, kMaxBatch));
   app.add_option("--seed", o.seed, "seed for the latent codes z (and the choice of training images)");
   app.add_option("--weights", o.weights,
                  "averaged (the moving average of G that mnist_gan samples with; the trained weights if the "
@@ -229,11 +229,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"averaged", "trained"}));
   app.add_flag("--json", o.json, "print the results as JSON instead of a table");
   app.add_option("--device", o.device, kDeviceHelp);
-  app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(non_negative_number());
   app.add_option("--data", o.data, "folder holding the dataset's four *-ubyte.gz files (default: found automatically)");
   app.add_option("--dataset", o.dataset, "mnist or fashion (what the generator and classifier were trained on)")
       ->check(CLI::IsMember({"mnist", "fashion"}));
   app.add_option("--out", o.out, "output folder for the picture");
+  parse_errors_in_one_line(app, "gan_eval");
   CLI11_PARSE(app, argc, argv);
   return run_reporting_errors("gan_eval", [&] { evaluate(o); });
 }

@@ -368,7 +368,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();  // --help shows every default
   app.add_option("--device", o.device, kDeviceHelp);
-  app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->check(non_negative_number());
 
   auto add_generator = [&](CLI::App* command) {
     command->add_option("--generator", o.generator, "a mnist_gan checkpoint (its --out folder's checkpoint.safetensors)")
@@ -381,13 +381,13 @@ int main(int argc, char** argv) {
   auto add_common = [&](CLI::App* command, std::string& out) {
     command->add_option("--out", out, "output folder");
     command->add_option("--seed", o.seed, "seed of the random codes: the same seed draws the same codes");
-    command->add_option("--batch", o.batch, "codes per generator (and classifier) batch")->check(CLI::PositiveNumber);
+    command->add_option("--batch", o.batch, "codes per generator (and classifier) batch")->check(number_in(1, kMaxBatch));
   };
   auto add_class_code_search = [&](CLI::App* command) {
     command->add_option("--draws", o.draws, "random codes to label when finding the class means")
-        ->check(CLI::Range(int64_t{20}, int64_t{10000000}));
+        ->check(number_in(int64_t{20}, int64_t{10000000}));
     command->add_option("--threshold", o.threshold, "the classifier confidence a generated image needs to count")
-        ->check(CLI::Range(0.0, 1.0));
+        ->check(number_in(0.0, 1.0));
   };
 
   CLI::App* interpolate_command = app.add_subcommand(
@@ -395,9 +395,9 @@ int main(int argc, char** argv) {
   add_generator(interpolate_command);
   add_common(interpolate_command, o.out);
   interpolate_command->add_option("--steps", o.steps, "images along each path, both ends included")
-      ->check(CLI::Range(int64_t{2}, int64_t{64}));
+      ->check(number_in(int64_t{2}, int64_t{64}));
   interpolate_command->add_option("--pairs", o.pairs, "random paths (codes 0-1, 2-3, ... of candidates.png)")
-      ->check(CLI::Range(int64_t{1}, kCandidates / 2));
+      ->check(number_in(int64_t{1}, kCandidates / 2));
   interpolate_command->add_option("--pair", o.chosen_pairs,
                                   "I,J: a path between codes I and J of candidates.png (repeatable; replaces --pairs)");
   interpolate_command->add_flag("--gif", o.gif, "also animate the paths: interpolation.gif");
@@ -411,7 +411,7 @@ int main(int argc, char** argv) {
   attributes_command->add_option("--expression", o.expressions, "class arithmetic to show, e.g. 7-1+4 (repeatable)")
       ;
   attributes_command->add_option("--steps", o.steps, "images along each walk between class means")
-      ->check(CLI::Range(int64_t{2}, int64_t{64}));
+      ->check(number_in(int64_t{2}, int64_t{64}));
 
   CLI::App* synthesize_cmd = app.add_subcommand(
       "synthesize", "A labeled synthetic training set: G(class mean + noise), confirmed by the classifier, as IDX files");
@@ -425,10 +425,10 @@ int main(int argc, char** argv) {
                                               "the synthetic ones (default: found automatically)");
   synthesize_cmd->add_option("--dataset", o.dataset, "mnist or fashion")->check(CLI::IsMember({"mnist", "fashion"}));
   synthesize_cmd->add_option("--count", o.count, "images to write, split evenly over the classes")
-      ->check(CLI::Range(int64_t{10}, int64_t{10000000}));
+      ->check(number_in(int64_t{10}, int64_t{10000000}));
   synthesize_cmd->add_option("--noise-scale", o.noise_scale,
                              "noise around the class mean, in units of the class's own spread")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
 
   CLI::App* train_command = app.add_subcommand(
       "train-on-synthetic", "Train a classifier on the synthetic set only and test it on real digits, next to one "
@@ -439,12 +439,13 @@ int main(int argc, char** argv) {
   train_command->add_option("--dataset", o.dataset, "mnist or fashion (the real data to compare with)")
       ->check(CLI::IsMember({"mnist", "fashion"}));
   train_command->add_option("--epochs", o.epochs, "passes over the synthetic set; every classifier takes that many "
-                                                  "steps")->check(CLI::PositiveNumber);
-  train_command->add_option("--batch", o.train_batch, "images per training step")->check(CLI::PositiveNumber);
+                                                  "steps")->check(positive_number());
+  train_command->add_option("--batch", o.train_batch, "images per training step")->check(number_in(1, kMaxBatch));
   train_command->add_option("--labels", o.labels, "size of the small real labeled set (a multiple of 10)")
-      ->check(CLI::Range(int64_t{10}, int64_t{60000}));
+      ->check(number_in(int64_t{10}, int64_t{60000}));
   train_command->add_option("--seed", o.seed, "seed of the weights, the data order and the real subsets");
 
+  parse_errors_in_one_line(app, "latent");
   CLI11_PARSE(app, argc, argv);
   return run_reporting_errors("latent", [&] {
     if (*interpolate_command) interpolate(o);

@@ -125,15 +125,16 @@ int main(int argc, char** argv) {
                "on MNIST digits (or Fashion-MNIST). Writes to --out: log.csv (one row per epoch) and\n"
                "classifier.safetensors (the model, its optimizer and the run's position; every epoch and on Ctrl-C)."};
   add_training_flags(app, o.run, "passes over the training set (3 reach about 99.3% on MNIST)");
-  app.add_option("--batch", o.batch, "images per training step")->check(CLI::PositiveNumber);
+  app.add_option("--batch", o.batch, "images per training step")->check(number_in(1, kMaxBatch));
   app.add_option("--data", o.data, "folder holding the dataset's four *-ubyte.gz files (default: found automatically)");
   app.add_option("--dataset", o.dataset, "mnist or fashion")->check(CLI::IsMember({"mnist", "fashion"}));
-  app.add_option("--lr", o.learning_rate, "Adam learning rate of the first epoch")->check(CLI::PositiveNumber);
+  app.add_option("--lr", o.learning_rate, "Adam learning rate of the first epoch")->check(positive_number());
   app.add_option("--lr-decay", o.learning_rate_decay, "the learning rate is multiplied by this after every epoch")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(number_in(0.0, 1.0));
   app.add_option("--eval-every", o.eval_every,
                  "also measure the test accuracy (a row of log.csv) every N iterations (0 = after each epoch only)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
+  parse_errors_in_one_line(app, "mnist_classifier");
   CLI11_PARSE(app, argc, argv);
   return run_reporting_errors("mnist_classifier", [&] { train(o); });
 }

@@ -137,24 +137,25 @@ int main(int argc, char** argv) {
   add_training_flags(app, o.run, "passes over the training set");
   app.get_option("--resume")->description("continue from --out/checkpoint.safetensors (bit-exact with the same "
                                           "flags; --lr, --lr-g, --lr-d given with it change the learning rates)");
-  app.add_option("--batch", o.batch, "images per batch (real and generated alike)")->check(CLI::PositiveNumber);
+  app.add_option("--batch", o.batch, "images per batch (real and generated alike)")->check(number_in(1, kMaxBatch));
   app.add_option("--data", o.data, "folder holding the dataset's four *-ubyte.gz files (default: found automatically)");
   app.add_option("--dataset", o.dataset, "mnist or fashion")->check(CLI::IsMember({"mnist", "fashion"}));
-  app.add_option("--lr", o.learning_rate, "Adam learning rate of both models")->check(CLI::PositiveNumber);
+  app.add_option("--lr", o.learning_rate, "Adam learning rate of both models")->check(positive_number());
   app.add_option("--lr-g", o.generator_lr, "G's learning rate when it differs from --lr")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   app.add_option("--lr-d", o.discriminator_lr, "D's learning rate when it differs from --lr")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--beta1", o.beta1, "Adam beta1")->check(CLI::Range(0.0, 0.999999));
-  app.add_option("--beta2", o.beta2, "Adam beta2")->check(CLI::Range(0.0, 0.999999));
+      ->check(positive_number());
+  app.add_option("--beta1", o.beta1, "Adam beta1")->check(number_in(0.0, 0.999999));
+  app.add_option("--beta2", o.beta2, "Adam beta2")->check(number_in(0.0, 0.999999));
   app.add_option("--smooth", o.smooth, "target for real images in D's loss (0.9 = one-sided label smoothing)")
-      ->check(CLI::Range(0.5, 1.0));
+      ->check(number_in(0.5, 1.0));
   app.add_option("--average", o.average,
                  "decay of the moving average of G's weights that samples and gan_eval use (0 = off: the trained G)")
-      ->check(CLI::Range(0.0, 0.9999));
+      ->check(number_in(0.0, 0.9999));
   app.add_option("--sample-every", o.sample_every, "refresh samples.png every N iterations (0 = only per epoch)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
+  app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(non_negative_number());
+  parse_errors_in_one_line(app, "mnist_gan");
   CLI11_PARSE(app, argc, argv);
   o.generator_lr_given = app.count("--lr") + app.count("--lr-g") > 0;
   o.discriminator_lr_given = app.count("--lr") + app.count("--lr-d") > 0;

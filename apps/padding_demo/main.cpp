@@ -28,6 +28,7 @@ struct Options {
   ConvDim dim;
   std::string padding = "valid", input = "ramp", image, gif, png;
   bool step = false, table = false;
+  bool table_pad_given = false;  // --table-pad on the command line
   int delay = 80;
   TableRanges ranges;
 };
@@ -56,14 +57,13 @@ std::vector<double> make_input(const Options& options) {
   return values;
 }
 
+// Columns as wide as the widest number, so large values never run together.
 void print_matrix(const std::string& title, const std::vector<double>& values, int64_t size) {
   std::cout << title << "\n";
+  const size_t width = std::max<size_t>(5, widest_number(values) + 1);
   for (int64_t r = 0; r < size; ++r) {
     std::cout << " ";
-    for (int64_t c = 0; c < size; ++c) {
-      const std::string text = number_text(values[r * size + c]);
-      std::cout << std::string(text.size() < 5 ? 5 - text.size() : 0, ' ') << text;
-    }
+    for (int64_t c = 0; c < size; ++c) std::cout << right_aligned(number_text(values[r * size + c]), width);
     std::cout << "\n";
   }
 }
@@ -115,21 +115,16 @@ void check_with_layers(const Walkthrough& walk, const std::vector<double>& input
             << " zero(s) before and " << walk.grid_size - extent - before << " after (" << walk.grid_size << "x"
             << walk.grid_size << "; negative = cropped), the kernel rotated by 180 degrees\n";
   print_matrix("x:", input, dim.input);
-  const size_t column = static_cast<size_t>(std::max<int64_t>(1 + out * 5, 22) + 3);
+  const size_t width = std::max<size_t>(5, std::max(widest_number(layer), widest_number(direct)) + 1);
+  const size_t column = std::max<size_t>(1 + out * width, 22) + 3;
   auto row_text = [&](const std::vector<double>& values, int64_t r) {
     std::string text = " ";
-    for (int64_t c = 0; c < out; ++c) {
-      const std::string number = number_text(values[r * out + c]);
-      text += std::string(number.size() < 5 ? 5 - number.size() : 0, ' ') + number;
-    }
+    for (int64_t c = 0; c < out; ++c) text += right_aligned(number_text(values[r * out + c]), width);
     return text;
   };
-  const std::string title = "F::conv_transpose2d(x)";
-  std::cout << title << std::string(column - title.size(), ' ') << "F::conv2d(stretched x, rotated kernel)\n";
-  for (int64_t r = 0; r < out; ++r) {
-    const std::string left = row_text(layer, r);
-    std::cout << left << std::string(column - left.size(), ' ') << row_text(direct, r) << "\n";
-  }
+  auto left_aligned = [&](const std::string& text) { return text + std::string(column - text.size(), ' '); };
+  std::cout << left_aligned("F::conv_transpose2d(x)") << "F::conv2d(stretched x, rotated kernel)\n";
+  for (int64_t r = 0; r < out; ++r) std::cout << left_aligned(row_text(layer, r)) << row_text(direct, r) << "\n";
   for (size_t i = 0; i < layer.size(); ++i)
     worst = std::max({worst, std::abs(layer[i] - direct[i]), std::abs(layer[i] - stepped[i])});
   std::cout << "max |F::conv_transpose2d - direct convolution| = " << number_text(worst) << "\n";
@@ -150,9 +145,18 @@ void step_through(const Walkthrough& walk) {
   }
 }
 
+// The frames of every figure are held in memory at once; past this many
+// pixels in all (about 300 MB) a figure is refused before it is drawn.
+constexpr double kMaxFigurePixels = 100e6;
+
 void write_figures(const Walkthrough& walk, const Options& options) {
-  std::vector<Frame> frames;
-  for (size_t step = 0; step < walk.steps.size(); ++step) frames.push_back(draw_step(walk, step));
+  const Frame first = draw_step(walk, 0);
+  const double pixels = double(first.width()) * first.height() * double(walk.steps.size());
+  check(pixels <= kMaxFigurePixels, "--gif/--png: ", walk.steps.size(), " frames of ", first.width(), "x",
+        first.height(), " pixels are too many to draw (", pixels / 1e6, " million pixels; at most ",
+        kMaxFigurePixels / 1e6, " million): choose a smaller --size, --kernel or --dilation");
+  std::vector<Frame> frames = {first};
+  for (size_t step = 1; step < walk.steps.size(); ++step) frames.push_back(draw_step(walk, step));
   if (!options.gif.empty()) {
     std::vector<data::GifFrame> gif;
     for (const Frame& frame : frames) gif.push_back({frame.to_image(), options.delay});
@@ -173,6 +177,7 @@ void run(Options& options) {
   conv_arithmetic::parse_padding(options.padding, dim);
   if (options.table) {
     options.ranges.dilation = dim.dilation;
+    if (dim.mode == conv_arithmetic::PaddingMode::Explicit && !options.table_pad_given) options.ranges.pad = dim.pad;
     print_size_table(std::cout, options.ranges);
     return;
   }
@@ -201,21 +206,21 @@ int main(int argc, char** argv) {
       "after Dumoulin & Visin, \"A guide to convolution arithmetic for deep learning\" (2016). Prints the "
       "output size, its formula and the guide's relationship, and checks the example against the framework's "
       "F::conv2d / F::conv_transpose2d."};
-  app.add_option("-i,--size", options.dim.input, "input height = width")->check(CLI::Range(1, 32))->capture_default_str();
-  app.add_option("-k,--kernel", options.dim.kernel, "kernel height = width")->check(CLI::Range(1, 16))->capture_default_str();
-  app.add_option("-s,--stride", options.dim.stride, "stride")->check(CLI::Range(1, 8))->capture_default_str();
+  app.add_option("-i,--size", options.dim.input, "input height = width")->check(number_in(1, 32))->capture_default_str();
+  app.add_option("-k,--kernel", options.dim.kernel, "kernel height = width")->check(number_in(1, 16))->capture_default_str();
+  app.add_option("-s,--stride", options.dim.stride, "stride")->check(number_in(1, 8))->capture_default_str();
   app.add_option("-p,--padding", options.padding,
                  "'valid' (none), 'same' (TensorFlow's: output = ceil(input / stride), the odd zero after), "
                  "'full' (K - 1 each side) or a number of zeros on each side")
       ->capture_default_str();
   app.add_option("-d,--dilation", options.dim.dilation, "dilation: gaps between kernel taps")
-      ->check(CLI::Range(1, 8))->capture_default_str();
+      ->check(number_in(1, 8))->capture_default_str();
   app.add_flag("-t,--transposed", options.dim.transposed,
                "a transposed convolution with these arguments (the adjoint of the convolution from its output to "
                "its input), shown beside its equivalent direct convolution");
   app.add_option("--output-padding", options.dim.output_padding,
                  "transposed with numeric or 'full' padding: extra rows/columns after (PyTorch's output_padding)")
-      ->check(CLI::Range(0, 7))->capture_default_str();
+      ->check(number_in(0, 7))->capture_default_str();
   app.add_option("--input", options.input, "example input: 'ramp' (1, 2, 3, ... row by row) or 'digits' (the digit 7 in 0/1)")
       ->check(CLI::IsMember({"ramp", "digits"}))->capture_default_str();
   app.add_option("--image", options.image, "example input from an image file (PNG, JPEG...), grayscale, resized to "
@@ -225,13 +230,15 @@ int main(int argc, char** argv) {
                                        "(ANSI colour when stdout is a terminal)");
   app.add_option("--gif", options.gif, "write the animation, one frame per output cell, to this GIF file");
   app.add_option("--png", options.png, "write all the frames as one sheet to this PNG file");
-  app.add_option("--delay", options.delay, "GIF frame delay in 1/100 s")->check(CLI::Range(1, 1000))->capture_default_str();
+  app.add_option("--delay", options.delay, "GIF frame delay in 1/100 s")->check(number_in(1, 1000))->capture_default_str();
   app.add_flag("--table", options.table, "print a handout table of output sizes (uses --padding's number as p if "
                                          "numeric, --dilation, and the --table-* lists) and nothing else");
-  app.add_option("--table-inputs", options.ranges.inputs, "input sizes for --table, comma separated")->delimiter(',')->check(CLI::Range(1, 4096))->capture_default_str();
-  app.add_option("--table-kernels", options.ranges.kernels, "kernel sizes for --table")->delimiter(',')->check(CLI::Range(1, 64))->capture_default_str();
-  app.add_option("--table-strides", options.ranges.strides, "strides for --table")->delimiter(',')->check(CLI::Range(1, 64))->capture_default_str();
-  app.add_option("--table-pad", options.ranges.pad, "the numeric padding column of --table")->check(CLI::Range(0, 64))->capture_default_str();
+  app.add_option("--table-inputs", options.ranges.inputs, "input sizes for --table, comma separated")->delimiter(',')->check(number_in(1, 4096))->capture_default_str();
+  app.add_option("--table-kernels", options.ranges.kernels, "kernel sizes for --table")->delimiter(',')->check(number_in(1, 64))->capture_default_str();
+  app.add_option("--table-strides", options.ranges.strides, "strides for --table")->delimiter(',')->check(number_in(1, 64))->capture_default_str();
+  app.add_option("--table-pad", options.ranges.pad, "the numeric padding column of --table")->check(number_in(0, 64))->capture_default_str();
+  parse_errors_in_one_line(app, "padding_demo");
   CLI11_PARSE(app, argc, argv);
+  options.table_pad_given = app.count("--table-pad") > 0;
   return run_reporting_errors("padding_demo", [&] { run(options); });
 }

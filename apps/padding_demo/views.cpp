@@ -12,13 +12,10 @@ bool in_window(const Step& step, int64_t row, int64_t col) {
                      [&](const Tap& tap) { return tap.row == row && tap.col == col; });
 }
 
-std::string padded(const std::string& text, size_t width) {
-  return std::string(width > text.size() ? width - text.size() : 0, ' ') + text;
-}
-
-// One cell of the terminal view: 6 characters, "[ v  ]" around the marked ones.
-std::string terminal_cell(const std::string& text, bool marked, const char* style, bool colour) {
-  std::string cell = marked ? "[" + padded(text, 4) + "]" : " " + padded(text, 4) + " ";
+// One cell of the terminal view: the number right-aligned in `width`, in
+// brackets when marked ("[   v]"), else between spaces.
+std::string terminal_cell(const std::string& text, size_t width, bool marked, const char* style, bool colour) {
+  std::string cell = marked ? "[" + right_aligned(text, width) + "]" : " " + right_aligned(text, width) + " ";
   if (!colour || !style) return cell;
   return std::string(style) + cell + "\x1b[0m";
 }
@@ -36,7 +33,10 @@ void print_step(std::ostream& out, const Walkthrough& walk, size_t step_index, b
   out << "step " << step_index + 1 << " of " << walk.steps.size() << ": output cell (" << step.out_row << ", "
       << step.out_col << ")\n";
   const int64_t rows = std::max(walk.grid_size, walk.output_size);
-  const std::string grid_blank(static_cast<size_t>(walk.grid_size) * 6, ' ');
+  std::vector<double> shown = walk.grid;  // every number on the screen, for the column width
+  for (const Step& s : walk.steps) shown.push_back(s.value);
+  const size_t width = std::max<size_t>(4, widest_number(shown));
+  const std::string grid_blank(static_cast<size_t>(walk.grid_size) * (width + 2), ' ');
   for (int64_t r = 0; r < rows; ++r) {
     std::string line = "  ";
     if (r < walk.grid_size) {
@@ -47,7 +47,7 @@ void print_step(std::ostream& out, const Walkthrough& walk, size_t step_index, b
                                                                   : number_text(walk.grid_value(r, c));
         const char* style = marked ? kWindowStyle : kind == CellKind::Padding ? kPaddingStyle
                                                    : kind == CellKind::Inserted ? kInsertedStyle : nullptr;
-        line += terminal_cell(text, marked, style, colour);
+        line += terminal_cell(text, width, marked, style, colour);
       }
     } else {
       line += grid_blank;
@@ -58,7 +58,7 @@ void print_step(std::ostream& out, const Walkthrough& walk, size_t step_index, b
         const size_t index = static_cast<size_t>(r * walk.output_size + c);
         const bool current = index == step_index, done = index < step_index;
         const std::string text = index <= step_index ? number_text(walk.steps[index].value) : "?";
-        line += terminal_cell(text, current, current ? kCurrentStyle : done ? kDoneStyle : nullptr, colour);
+        line += terminal_cell(text, width, current, current ? kCurrentStyle : done ? kDoneStyle : nullptr, colour);
       }
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();

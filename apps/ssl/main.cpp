@@ -273,7 +273,7 @@ int main(int argc, char** argv) {
   app.add_option("--data", o.data, "folder holding the dataset's files (default: found automatically)");
   app.add_option("--labels", o.labels,
                  "labeled training images, a multiple of 10 (default 100; svhn 1000; cifar10 4000)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   app.add_option("--arch", o.arch, "mnist-mlp, svhn-blog, svhn-paper or cifar-paper "
                                    "(default: mnist-mlp for 28x28 data, svhn-paper for 32x32)")
       ->check(CLI::IsMember({"mnist-mlp", "svhn-blog", "svhn-paper", "cifar-paper"}));
@@ -281,23 +281,24 @@ int main(int argc, char** argv) {
   app.add_flag("--baseline", o.baseline, "train the same classifier on the labeled images alone, for comparison");
   app.add_option("--compare", o.compare, "another run's --out (e.g. the baseline's) to show in the final table");
   app.add_option("--batch", o.batch, "images per batch from each source (default: the arch's)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--lr", o.learning_rate, "Adam learning rate (default: the arch's)")->check(CLI::PositiveNumber);
-  app.add_option("--beta1", o.beta1, "Adam beta1")->check(CLI::Range(0.0, 0.999999));
+      ->check(number_in(1, kMaxBatch));
+  app.add_option("--lr", o.learning_rate, "Adam learning rate (default: the arch's)")->check(positive_number());
+  app.add_option("--beta1", o.beta1, "Adam beta1")->check(number_in(0.0, 0.999999));
   app.add_option("--smooth", o.smooth, "target for real images in D's real/fake loss (0.9 = one-sided smoothing)")
-      ->check(CLI::Range(0.5, 1.0));
+      ->check(number_in(0.5, 1.0));
   app.add_option("--feature-matching", o.feature_matching,
                  "abs (the blog's, mean absolute difference) or squared (the paper's MNIST)")
       ->check(CLI::IsMember({"abs", "squared"}));
   app.add_option("--polyak-decay", o.polyak_decay, "decay of the Polyak average of D's weights")
-      ->check(CLI::Range(0.0, 0.999999999));
+      ->check(number_in(0.0, 0.999999999));
   app.add_option("--eval-every", o.eval_every, "evaluate on the test set every N iterations (0 = once per epoch)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   app.add_option("--sample-every", o.sample_every, "refresh samples.png every N iterations (0 = at the end only)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
+  app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(non_negative_number());
   app.add_option("--test-limit", o.test_limit, "test on the first N images only (0 = all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
+  parse_errors_in_one_line(app, "ssl");
   CLI11_PARSE(app, argc, argv);
   return run_reporting_errors("ssl", [&] { train(o); });
 }

@@ -19,6 +19,7 @@
 #include "tests/cuda_emulation/emulation.h"
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define GS_FIBERS_TELL_ASAN 1
 #endif
@@ -161,6 +162,11 @@ void fiber_main() {
 // alignment a call gives (rsp = 8 mod 16 on entry), zero registers and the
 // default floating-point control words (MXCSR 0x1F80, x87 0x037F).
 void* initial_stack_pointer(void* stack) {
+#if GS_FIBERS_TELL_ASAN
+  // A reused stack still carries the poisoned redzones of the frames the last
+  // thread left there (a fiber never returns through them).
+  __asan_unpoison_memory_region(stack, kFiberStack);
+#endif
   auto* top = reinterpret_cast<uint64_t*>((reinterpret_cast<uintptr_t>(stack) + kFiberStack) & ~uintptr_t(15));
   *--top = reinterpret_cast<uint64_t>(&fiber_returned);  // fiber_main's return address
   *--top = reinterpret_cast<uint64_t>(&fiber_main);      // where the first switch's ret goes
