@@ -128,7 +128,7 @@ TEST_CASE("mnist_gan --resume refuses a log.csv that another program wrote") {
   testing::ProgramRun second = run_app("mnist_gan", common + "--epochs 2 --resume");
   INFO(second.output);
   CHECK(second.status != 0);
-  CHECK(second.output.find(out.file("log.csv") + ": its first line is not this program's log header") !=
+  CHECK(second.output.find(out.file("log.csv") + ": this --out folder holds another program's run") !=
         std::string::npos);
   CHECK(read_file(out.file("log.csv")) == "epoch,iteration,train_loss\n1,4,0.3\n");  // left as it was
 }

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <new>
@@ -18,6 +19,10 @@ namespace gs::apps {
 
 template <typename Body>
 int run_reporting_errors(const char* program, Body body) {
+  // Past a file size limit (ulimit -f) a write then fails with "File too
+  // large" and is reported like any other write error, instead of SIGXFSZ
+  // killing the program between its checks.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     body();
     return 0;

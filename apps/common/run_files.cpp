@@ -29,14 +29,11 @@ namespace {
 // half a row; both are dropped.
 std::string rows_up_to(const std::string& path, const std::string& header, int64_t checkpoint_iteration,
                        int64_t& dropped) {
-  const std::string text = read_file(path);
+  const std::string text = read_file(path);  // begins with `header` (RunLog checked it)
   const size_t header_end = text.find('\n');
-  check(header_end != std::string::npos && text.compare(0, header_end, header) == 0, path,
-        ": its first line is not this program's log header (", header,
-        "); resume into the --out folder of the same program, or move the file away");
   const std::vector<std::string> columns = csv_fields(header);
   const size_t iteration_column = csv_column(columns, "iteration");
-  check(iteration_column < columns.size(), "open_run_log: the header '", header, "' has no iteration column");
+  check(iteration_column < columns.size(), "RunLog: the header '", header, "' has no iteration column");
 
   std::string kept = header + "\n";
   dropped = 0;
@@ -63,9 +60,21 @@ std::string rows_up_to(const std::string& path, const std::string& header, int64
 
 }  // namespace
 
-std::ofstream open_run_log(const std::string& path, bool resume, int64_t checkpoint_iteration,
-                           const std::string& header) {
-  const bool append = resume && std::filesystem::exists(path);
+RunLog::RunLog(const std::string& path, bool resume, int64_t checkpoint_iteration, const std::string& header)
+    : path_(path) {
+  // What the folder holds: no log, a log this program began (a run killed
+  // before its header reached the disk leaves it empty or cut short), or
+  // another program's log, which a run never overwrites.
+  bool ours = false;
+  if (std::filesystem::exists(path)) {
+    const std::string text = read_file(path);
+    const std::string first_line = text.substr(0, text.find('\n'));
+    const bool unfinished_header = text.find('\n') == std::string::npos && header.compare(0, text.size(), text) == 0;
+    check(first_line == header || unfinished_header, path, ": this --out folder holds another program's run (its log "
+          "begins '", first_line.substr(0, 80), "'); choose another --out so nothing of that run is overwritten");
+    ours = !unfinished_header;
+  }
+  const bool append = resume && ours;
   if (append) {
     int64_t dropped = 0;
     const std::string kept = rows_up_to(path, header, checkpoint_iteration, dropped);
@@ -75,17 +84,27 @@ std::ofstream open_run_log(const std::string& path, bool resume, int64_t checkpo
                   path.c_str(), static_cast<long long>(dropped), static_cast<long long>(checkpoint_iteration));
     }
   }
-  if (!append && std::filesystem::exists(path)) {
-    // A fresh run may replace its own program's earlier run, never another program's.
-    const std::string text = read_file(path);
-    const std::string first_line = text.substr(0, text.find('\n'));
-    check(first_line == header, path, ": this --out folder holds another program's run (its log begins '",
-          first_line.substr(0, 80), "'); choose another --out so nothing of that run is overwritten");
+  file_.open(path, append ? std::ios::app : std::ios::trunc);
+  check(file_.good(), path, ": cannot be written");
+  if (!append) file_ << header << std::endl;  // on disk at once
+}
+
+void RunLog::append(const std::string& row) {
+  // The crash tests' fault point: the first half of a row on disk, then SIGKILL.
+  static const bool faults = std::getenv("GRADSCHOOL_FAULT") != nullptr;
+  if (faults) {
+    file_ << row.substr(0, row.size() / 2);
+    file_.flush();
+    fault_point("log-row");
+    file_ << row.substr(row.size() / 2) << "\n";
+    return;
   }
-  std::ofstream log(path, append ? std::ios::app : std::ios::trunc);
-  check(log.good(), path, ": cannot be written");
-  if (!append) log << header << "\n";
-  return log;
+  file_ << row << "\n";
+}
+
+void RunLog::flush() {
+  file_.flush();
+  check(file_.good(), path_, ": cannot be written (is the disk full?)");
 }
 
 }  // namespace gs::apps

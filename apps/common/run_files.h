@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,13 +31,33 @@ std::vector<std::string> csv_fields(const std::string& line);
 // fields.size() when there is none.
 size_t csv_column(const std::vector<std::string>& fields, const std::string& name);
 
-// A CSV log: a new file starting with `header` (a line without its newline),
-// or, when resuming onto an existing log, that file cut back to the rows with
-// iteration <= `checkpoint_iteration` and opened for appending, so that a run
-// killed between checkpoints resumes without duplicate or half-written rows.
-// The header must have an "iteration" column. A log that begins with another
-// header is another program's: opening it is a gs::Error, resuming or not.
-std::ofstream open_run_log(const std::string& path, bool resume, int64_t checkpoint_iteration,
-                           const std::string& header);
+// A CSV log of a training run, one row per step (or evaluation): a new file
+// starting with `header` (a line without its newline), or, when resuming onto
+// an existing log, that file cut back to the rows with iteration <=
+// `checkpoint_iteration` and appended to, so that a run killed between
+// checkpoints resumes without duplicate or half-written rows. The header must
+// have an "iteration" column. A log that begins with another header is
+// another program's: opening it is a gs::Error, resuming or not.
+// One CSV row of streamable values: csv_row(12, 1, 0.69) == "12,1,0.69".
+template <typename... Values>
+std::string csv_row(const Values&... values) {
+  std::ostringstream row;
+  int column = 0;
+  ((row << (column++ ? "," : "") << values), ...);
+  return row.str();
+}
+
+class RunLog {
+ public:
+  RunLog(const std::string& path, bool resume, int64_t checkpoint_iteration, const std::string& header);
+  // Appends one row (without its newline); rows reach the file at flush().
+  void append(const std::string& row);
+  void flush();
+  void close() { file_.close(); }
+
+ private:
+  std::string path_;
+  std::ofstream file_;
+};
 
 }  // namespace gs::apps

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 #include "apps/common/cli.h"
@@ -54,8 +55,11 @@ void check_finite(const StepReport& report, int64_t iteration, const TrainingLoo
     std::ostringstream losses;
     for (size_t i = 0; i < report.losses.size(); ++i)
       losses << (i ? ", " : "") << report.losses[i].first << " " << report.losses[i].second;
-    fail("the losses became NaN/Inf at iteration ", iteration, " (", losses.str(), "); stopping. The last good "
-         "checkpoint is ", loop.checkpoint_path, loop.nan_advice.empty() ? "" : " (" + loop.nan_advice + ")");
+    const std::string kept = std::filesystem::exists(loop.checkpoint_path)
+                                 ? "The last good checkpoint is " + loop.checkpoint_path
+                                 : "No checkpoint had been written yet";
+    fail("the losses became NaN/Inf at iteration ", iteration, " (", losses.str(), "); stopping. ", kept,
+         loop.nan_advice.empty() ? "" : " (" + loop.nan_advice + ")");
   }
 }
 

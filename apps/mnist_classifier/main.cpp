@@ -50,8 +50,7 @@ void train(const Options& o) {
   settings.seed = run.seed;
   ClassifierTrainer trainer(settings, device);
   if (run.resume) resume_from(trainer, checkpoint);
-  std::ofstream log = open_run_log(log_path, run.resume, trainer.iteration,
-                                   "epoch,iteration,train_loss,train_accuracy,test_accuracy,seconds");
+  RunLog log(log_path, run.resume, trainer.iteration, "epoch,iteration,train_loss,train_accuracy,test_accuracy,seconds");
   std::printf("training the classifier on %s: %lld training and %lld test images, batch %lld, %lld iterations per "
               "epoch, %d threads, %s\n",
               o.dataset.c_str(), static_cast<long long>(train_set.size()), static_cast<long long>(test_set.size()),
@@ -91,8 +90,8 @@ void train(const Options& o) {
     std::printf("epoch %.2f: test accuracy %.2f%% (train loss %.4f, train accuracy %.2f%%) after %s\n", epochs_done,
                 100.0 * test_accuracy, train_loss, 100.0 * train_accuracy,
                 format_duration(progress.elapsed_seconds()).c_str());
-    log << epochs_done << ',' << trainer.iteration << ',' << train_loss << ',' << train_accuracy << ','
-        << test_accuracy << ',' << progress.elapsed_seconds() << '\n';
+    log.append(csv_row(epochs_done, trainer.iteration, train_loss, train_accuracy, test_accuracy,
+                       progress.elapsed_seconds()));
     log.flush();
   };
   int64_t evaluated_at = -1;

@@ -77,8 +77,7 @@ void train(const Options& o) {
       std::printf("D's learning rate from here on: %g\n", settings.discriminator_lr);
     }
   }
-  std::ofstream log = open_run_log(log_path, run.resume, trainer.iteration,
-                                   "iteration,epoch,d_loss,g_loss,d_real,d_fake,seconds");
+  RunLog log(log_path, run.resume, trainer.iteration, "iteration,epoch,d_loss,g_loss,d_real,d_fake,seconds");
 
   Generator sample_stream(run.seed + 2);  // the same 64 codes for every sample grid
   const Tensor fixed_z = randn({64, kLatentSize}, sample_stream);
@@ -93,8 +92,8 @@ void train(const Options& o) {
   loop.step = [&](int64_t batch) {
     const Tensor real = data::gather_rows(train_set.images, order.narrow(0, batch * o.batch, o.batch)).to(device);
     const StepLosses losses = trainer.step(real);
-    log << trainer.iteration << ',' << trainer.epoch + 1 << ',' << losses.discriminator << ',' << losses.generator
-        << ',' << losses.d_real << ',' << losses.d_fake << ',' << progress.elapsed_seconds() << '\n';
+    log.append(csv_row(trainer.iteration, trainer.epoch + 1, losses.discriminator, losses.generator, losses.d_real,
+                       losses.d_fake, progress.elapsed_seconds()));
     char status[128];
     std::snprintf(status, sizeof status, "D %.3f  G %.3f  D(x) %.2f  D(G(z)) %.2f", losses.discriminator,
                   losses.generator, losses.d_real, losses.d_fake);

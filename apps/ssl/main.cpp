@@ -145,12 +145,10 @@ void train(const Options& o) {
   } else {
     trainer.initialize(initialization_batch(run.train, flags.seed));
   }
-  std::ofstream log = open_run_log(
-      log_path, flags.resume, trainer.iteration,
-      "iteration,epoch,supervised,unsupervised_real,unsupervised_fake,generator,labeled_accuracy,lr,seconds");
-  std::ofstream accuracy_log =
-      open_run_log(accuracy_path, flags.resume, trainer.iteration,
-                   "iteration,epoch,test_accuracy,test_accuracy_polyak,seconds");
+  RunLog log(log_path, flags.resume, trainer.iteration,
+             "iteration,epoch,supervised,unsupervised_real,unsupervised_fake,generator,labeled_accuracy,lr,seconds");
+  RunLog accuracy_log(accuracy_path, flags.resume, trainer.iteration,
+                      "iteration,epoch,test_accuracy,test_accuracy_polyak,seconds");
 
   Generator sample_stream(flags.seed + 4);  // the same 100 codes for every sample grid
   const Tensor fixed_z = uniform({100, kSslLatentSize}, architecture.latent_low, architecture.latent_high, sample_stream);
@@ -171,8 +169,8 @@ void train(const Options& o) {
     raw = trainer.evaluate(run.test, false);
     averaged = trainer.evaluate(run.test, true);
     evaluated_at = trainer.iteration;
-    accuracy_log << trainer.iteration << ',' << trainer.epoch + 1 << ',' << raw.accuracy() << ','
-                 << averaged.accuracy() << ',' << progress.elapsed_seconds() << '\n';
+    accuracy_log.append(
+        csv_row(trainer.iteration, trainer.epoch + 1, raw.accuracy(), averaged.accuracy(), progress.elapsed_seconds()));
     accuracy_log.flush();
     save_confusion_png(averaged, flags.out + "/confusion.png");
     test_status = "test " + percent(raw.accuracy()) + " (Polyak " + percent(averaged.accuracy()) + ")";
@@ -192,9 +190,9 @@ void train(const Options& o) {
       matching = data::gather_rows(run.train.images, epoch.matching.select(0, batch_index)).to(device);
     }
     const SslStepLosses losses = trainer.step(labeled, labels_batch, unlabeled, matching);
-    log << trainer.iteration << ',' << trainer.epoch + 1 << ',' << losses.supervised << ','
-        << losses.unsupervised_real << ',' << losses.unsupervised_fake << ',' << losses.generator << ','
-        << losses.labeled_accuracy << ',' << trainer.learning_rate() << ',' << progress.elapsed_seconds() << '\n';
+    log.append(csv_row(trainer.iteration, trainer.epoch + 1, losses.supervised, losses.unsupervised_real,
+                       losses.unsupervised_fake, losses.generator, losses.labeled_accuracy, trainer.learning_rate(),
+                       progress.elapsed_seconds()));
     char status[160];
     std::snprintf(status, sizeof status, "sup %.3f  unsup %.3f  G %.4f  %s", losses.supervised,
                   losses.unsupervised_real + losses.unsupervised_fake, losses.generator, test_status.c_str());
