@@ -21,8 +21,14 @@ OPT := -O0 -g
 else ifeq ($(MODE),asan)
 BUILD ?= build/asan
 OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+else ifeq ($(MODE),fuzz)
+# The readers under libFuzzer (make fuzz): clang, coverage for the fuzzer, ASan + UBSan.
+BUILD ?= build/fuzz
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined
+CXX := clang++
+CUDA := 0
 else
-$(error MODE must be release, debug or asan)
+$(error MODE must be release, debug, asan or fuzz)
 endif
 
 # The OpenMP build of OpenBLAS, pinned at link and run time: one thread pool for
@@ -103,10 +109,15 @@ TUTORIAL_BINS := $(TUTORIAL_NAMES:%=$(BUILD)/tutorials/%)
 GPU_TUTORIAL := 10-gpu
 EMULATED_TUTORIAL_BIN := $(if $(wildcard tutorials/$(GPU_TUTORIAL)/main.cpp),$(BUILD)/tests/emulated/tutorials/$(GPU_TUTORIAL))
 
+# Fuzz harnesses (tests/fuzz/fuzz_*.cpp, MODE=fuzz): build/fuzz/fuzz/<name>.
+FUZZ_NAMES := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.cpp)))
+FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%) $(BUILD)/fuzz/make_seeds
+FUZZ_SECONDS ?= 60
+
 BENCH_NAMES := $(basename $(notdir $(wildcard bench/*.cpp)))
 BENCH_BINS := $(BENCH_NAMES:%=$(BUILD)/bench/%)
 
-.PHONY: all lib tests apps tutorials benches deps test demo bench data debug asan clean help
+.PHONY: all lib tests apps tutorials benches deps test demo bench data debug asan fuzz fuzz-binaries clean help
 all: lib tests apps tutorials benches
 lib: $(LIB)
 tests: $(TEST_BIN) $(GPU_TEST_BIN) $(EMULATED_APP_BINS) $(EMULATED_TUTORIAL_BIN)
@@ -122,6 +133,7 @@ help:
 	@echo "make data       fetch MNIST into data/ (DATASETS=\"mnist svhn cifar10\" for others)"
 	@echo "make debug      build and test without optimisation, with -g"
 	@echo "make asan       build and test under AddressSanitizer + UBSan"
+	@echo "make fuzz       fuzz every file reader with libFuzzer, FUZZ_SECONDS=60 each"
 	@echo "make clean      remove build/"
 
 $(BUILD)/obj/%.o: %.cpp
@@ -176,6 +188,16 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(CUDA_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS) $(CUDA_LDLIBS)
 
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/apps/common/run_files.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+$(BUILD)/fuzz/make_seeds: $(BUILD)/obj/tests/fuzz/make_seeds.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+fuzz-binaries: $(FUZZ_BINS)
+
 # The same programs on the emulated device (test equipment, under build/tests/).
 $(BUILD)/tests/emulated/apps/%: $$(call objects_in,apps/$$*) $(APP_COMMON_OBJS) $(EMULATED_CUDA_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
@@ -218,6 +240,13 @@ bench: deps
 # make data: MNIST; make data DATASETS="mnist svhn cifar10": exactly those.
 data:
 	@bash scripts/fetch-data.sh $(DATASETS)
+
+# Each harness runs FUZZ_SECONDS from its seed corpus (tests/fuzz/corpus/<name>, copied
+# to build/fuzz/corpus/ so new inputs stay out of the tree); scripts/fuzz.sh reports.
+fuzz:
+	@bash scripts/install-deps.sh clang libclang-rt-14-dev libomp-14-dev
+	@$(MAKE) --no-print-directory MODE=fuzz $(PARALLEL) fuzz-binaries
+	@bash scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS)
 
 debug:
 	@$(MAKE) --no-print-directory MODE=debug test

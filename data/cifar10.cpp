@@ -33,7 +33,10 @@ std::vector<std::string> batch_names(Split split) {
 }  // namespace
 
 Dataset load_cifar10_batch(const std::string& path, PixelRange range) {
-  const std::string bytes = read_maybe_gzipped(path);
+  return parse_cifar10_batch(read_maybe_gzipped(path), path, range);
+}
+
+Dataset parse_cifar10_batch(const std::string& bytes, const std::string& path, PixelRange range) {
   check(!bytes.empty() && bytes.size() % kRecord == 0, path, ": not a CIFAR-10 binary batch: its ", bytes.size(),
         " bytes are not a whole number of 3073-byte records (1 label byte + 3072 pixel bytes)");
   const int64_t count = static_cast<int64_t>(bytes.size()) / kRecord;

@@ -13,6 +13,9 @@ namespace gs::data {
 
 // One batch file: images [N, 3, 32, 32] float32 in `range`, labels [N] int64.
 Dataset load_cifar10_batch(const std::string& path, PixelRange range = PixelRange::kMinusOneToOne);
+// The same from bytes in memory (already gunzipped); `source` names them in errors.
+Dataset parse_cifar10_batch(const std::string& bytes, const std::string& source,
+                            PixelRange range = PixelRange::kMinusOneToOne);
 
 // The --data flag, data/cifar10 (or data/cifar10/cifar-10-batches-bin), then
 // $GRADSCHOOL_DATA_MIRROR/cifar10 and the mirror itself; "" when absent.

@@ -42,7 +42,7 @@ IdxArray parse_idx(std::string bytes, const std::string& source) {
   // claiming billions of images is caught before anything is allocated.
   const uint64_t available = bytes.size() - header_size;
   uint64_t expected = 1;
-  bool exceeds = false, has_zero = false;
+  bool exceeds = false, has_zero = false;  // the product of the dims exceeds the bytes; a dim is 0
   for (int d = 0; d < rank; ++d) {
     const uint32_t size = read_big_endian_u32(bytes, 4 + 4 * static_cast<size_t>(d));
     array.dims.push_back(size);
@@ -50,8 +50,10 @@ IdxArray parse_idx(std::string bytes, const std::string& source) {
     if (size != 0 && expected > available / size) exceeds = true;
     expected *= size;  // only reported when it did not overflow
   }
-  if (has_zero) expected = 0;
-  else if (exceeds) expected = available + 1;
+  // A dimension of size 0 holds nothing, yet its siblings may claim billions
+  // of (empty) images for a loop to walk through: no data set has one.
+  check(!has_zero, source, ": the IDX header says ", shape_str(array.dims), ", an empty dimension");
+  if (exceeds) expected = available + 1;
   check(expected == available, source, ": the IDX header says ", shape_str(array.dims), " = ",
         expected > available ? "more than " + std::to_string(available) : std::to_string(expected),
         " bytes of data, but the file has ", available, " after the header",

@@ -6,6 +6,7 @@
 
 #include "data/mat_file.h"
 #include "tensor/error.h"
+#include "tensor/file_io.h"
 #include "tensor/parallel.h"
 
 namespace gs::data {
@@ -27,7 +28,11 @@ const MatVariable& require_variable(const MatFile& file, const std::string& name
 }  // namespace
 
 Dataset load_svhn_file(const std::string& path, PixelRange range) {
-  const MatFile file = read_mat_file(path);
+  return parse_svhn_file(read_file(path), path, range);
+}
+
+Dataset parse_svhn_file(const std::string& bytes, const std::string& path, PixelRange range) {
+  const MatFile file = parse_mat_file(bytes, path);
   const MatVariable& x = require_variable(file, "X", path);
   const MatVariable& y = require_variable(file, "y", path);
 

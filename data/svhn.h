@@ -15,6 +15,9 @@ namespace gs::data {
 // Images [N, 3, H, W] float32 in `range`, labels [N] int64 0..9 (label 10 becomes 0).
 // gs::Error naming the file for a missing variable, a wrong class or shape, or a label outside 1..10.
 Dataset load_svhn_file(const std::string& path, PixelRange range = PixelRange::kMinusOneToOne);
+// The same from a MAT-file's bytes in memory; `source` names them in errors.
+Dataset parse_svhn_file(const std::string& bytes, const std::string& source,
+                        PixelRange range = PixelRange::kMinusOneToOne);
 
 // The --data flag, data/svhn, $GRADSCHOOL_DATA_MIRROR/svhn, $GRADSCHOOL_DATA_MIRROR; "" when absent.
 std::string find_svhn_dir(const std::string& data_flag = "");

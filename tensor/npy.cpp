@@ -47,8 +47,7 @@ void save_npy(const Tensor& t, const std::string& path) {
   write_file_atomic(path, bytes);
 }
 
-Tensor load_npy(const std::string& path) {
-  const std::string bytes = read_file(path);
+Tensor parse_npy(const std::string& bytes, const std::string& path) {
   check(bytes.size() >= 10 && bytes.compare(0, 6, kMagic, 6) == 0, path,
         ": not a .npy file (missing the \\x93NUMPY magic)");
   const int major = static_cast<unsigned char>(bytes[6]);
@@ -95,5 +94,7 @@ Tensor load_npy(const std::string& path) {
   std::memcpy(t.storage()->data(), bytes.data() + data_start, expected);
   return t;
 }
+
+Tensor load_npy(const std::string& path) { return parse_npy(read_file(path), path); }
 
 }  // namespace gs

@@ -10,5 +10,7 @@ namespace gs {
 
 void save_npy(const Tensor& t, const std::string& path);
 Tensor load_npy(const std::string& path);
+// The same from bytes in memory; `source` names them in errors.
+Tensor parse_npy(const std::string& bytes, const std::string& source);
 
 }  // namespace gs

@@ -130,6 +130,16 @@ TEST_CASE("an IDX header claiming 4 billion images fails before allocating them"
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(100));
 }
 
+TEST_CASE("an IDX header with an empty dimension is refused (found by fuzzing)") {
+  // tests/fuzz/fuzz_idx: [2365623552, 0, 121] holds no bytes, so the length
+  // check passed, and building the images walked 2.4 billion empty ones.
+  const std::string found("\x00\x00\x08\x03\x8d\x00\x8d\x00\x00\x00\x00\x00\x00\x00\x00\x79", 16);
+  CHECK(error_message([&] { parse_idx(found, "fuzzed.idx"); }) ==
+        "fuzzed.idx: the IDX header says [2365623552,0,121], an empty dimension");
+  CHECK(error_message([&] { parse_idx(idx_file_bytes({0}, ""), "empty.idx"); }).find("an empty dimension") !=
+        std::string::npos);
+}
+
 TEST_CASE("an image file is not a label file and vice versa") {
   TempDir dir;
   const std::string images = dir.write("images", fixture_image_file());

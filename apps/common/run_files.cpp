@@ -21,16 +21,11 @@ size_t csv_column(const std::vector<std::string>& fields, const std::string& nam
   return static_cast<size_t>(std::find(fields.begin(), fields.end(), name) - fields.begin());
 }
 
-namespace {
-
-// The rows of the log at `path` that the checkpoint at `checkpoint_iteration`
-// has seen, header first. A run killed without Ctrl-C may have logged rows
-// past its last checkpoint (the resumed run does those iterations again) or
-// half a row; both are dropped.
-std::string rows_up_to(const std::string& path, const std::string& header, int64_t checkpoint_iteration,
-                       int64_t& dropped) {
-  const std::string text = read_file(path);  // begins with `header` (RunLog checked it)
+std::string kept_log_rows(const std::string& text, const std::string& header, int64_t checkpoint_iteration,
+                          int64_t& dropped) {
   const size_t header_end = text.find('\n');
+  check(header_end != std::string::npos && text.compare(0, header_end, header) == 0,
+        "kept_log_rows: the log does not begin with its header");
   const std::vector<std::string> columns = csv_fields(header);
   const size_t iteration_column = csv_column(columns, "iteration");
   check(iteration_column < columns.size(), "RunLog: the header '", header, "' has no iteration column");
@@ -58,8 +53,6 @@ std::string rows_up_to(const std::string& path, const std::string& header, int64
   return kept;
 }
 
-}  // namespace
-
 RunLog::RunLog(const std::string& path, bool resume, int64_t checkpoint_iteration, const std::string& header)
     : path_(path) {
   // What the folder holds: no log, a log this program began (a run killed
@@ -77,7 +70,7 @@ RunLog::RunLog(const std::string& path, bool resume, int64_t checkpoint_iteratio
   const bool append = resume && ours;
   if (append) {
     int64_t dropped = 0;
-    const std::string kept = rows_up_to(path, header, checkpoint_iteration, dropped);
+    const std::string kept = kept_log_rows(read_file(path), header, checkpoint_iteration, dropped);
     if (dropped > 0) {
       write_file_atomic(path, kept);
       std::printf("%s: dropped %lld row(s) written after the checkpoint (iteration %lld) or left unfinished\n",

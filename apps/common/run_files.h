@@ -38,6 +38,13 @@ size_t csv_column(const std::vector<std::string>& fields, const std::string& nam
 // checkpoints resumes without duplicate or half-written rows. The header must
 // have an "iteration" column. A log that begins with another header is
 // another program's: opening it is a gs::Error, resuming or not.
+// The rows of a log's `text` (which begins with `header`) that the checkpoint
+// at `checkpoint_iteration` has seen, header first. A run killed without
+// Ctrl-C may have logged rows past its last checkpoint (the resumed run does
+// those iterations again) or half a row; both are dropped and counted.
+std::string kept_log_rows(const std::string& text, const std::string& header, int64_t checkpoint_iteration,
+                          int64_t& dropped);
+
 // One CSV row of streamable values: csv_row(12, 1, 0.69) == "12,1,0.69".
 template <typename... Values>
 std::string csv_row(const Values&... values) {
