@@ -5,11 +5,13 @@
 # A finding (crash, sanitizer report, leak, timeout, an allocation over
 # 512 MB, or a refusal that is not a gs::Error naming the file) is kept as
 # build/fuzz/findings/<harness>-crash-* and makes the script exit 1.
-#   scripts/fuzz.sh [BUILD_DIR] [SECONDS]
+#   scripts/fuzz.sh [BUILD_DIR] [SECONDS] [HARNESS ...]   (default: every harness)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build/fuzz}"
 seconds="${2:-60}"
+shift $(( $# < 2 ? $# : 2 ))
+only=("$@")
 findings="$build/findings"
 mkdir -p "$findings"
 status=0
@@ -17,6 +19,7 @@ printf '%-18s %12s %8s %8s %8s  %s\n' harness executions edges features corpus f
 for binary in "$build"/fuzz/fuzz_*; do
   [ -x "$binary" ] || continue
   name=$(basename "$binary")
+  if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then continue; fi
   corpus="$build/corpus/$name"
   mkdir -p "$corpus"
   [ -d "tests/fuzz/corpus/$name" ] && cp -n "tests/fuzz/corpus/$name"/* "$corpus"/ 2>/dev/null

@@ -4,8 +4,8 @@
 // padded with spaces to a multiple of 64 bytes and ended by '\n', then the raw data.
 #include "tensor/npy.h"
 
+#include <cctype>
 #include <cstring>
-#include <regex>
 
 #include "tensor/file_io.h"
 
@@ -22,6 +22,27 @@ const char* descr_of(DType dtype) {
     case DType::UInt8: return "|u1";
   }
   return "?";
+}
+
+// The text of `key`'s value in the header's dict literal: a quoted string
+// without its quotes, a parenthesised tuple without its parentheses, or a
+// bare word; "" when the key is absent. A plain scan: std::regex
+// backtracked for minutes on some fuzzed headers.
+std::string header_value(const std::string& header, const std::string& key) {
+  const std::string quoted = "'" + key + "'";
+  size_t at = header.find(quoted);
+  if (at == std::string::npos) return "";
+  at += quoted.size();
+  while (at < header.size() && (header[at] == ' ' || header[at] == ':')) ++at;
+  if (at >= header.size()) return "";
+  const char open = header[at];
+  const char close = open == '\'' ? '\'' : open == '(' ? ')' : '\0';
+  if (close) {
+    const size_t end = header.find(close, at + 1);
+    return end == std::string::npos ? "" : header.substr(at + 1, end - at - 1);
+  }
+  const size_t end = header.find_first_of(",}", at);
+  return header.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
 }  // namespace
@@ -66,30 +87,45 @@ Tensor parse_npy(const std::string& bytes, const std::string& path) {
         " runs past the end of the file (", bytes.size(), " bytes)");
   const std::string header = bytes.substr(header_start, header_length);
 
-  std::smatch m;
-  check(std::regex_search(header, m, std::regex("'descr':\\s*'([<>|=])([fiu])(\\d+)'")), path,
-        ": header has no readable 'descr': ", header);
-  check(m[1] != ">", path, ": big-endian data is not supported");
-  const std::string kind = m[2].str() + m[3].str();
+  const std::string descr = header_value(header, "descr");
+  check(descr.size() >= 3 && std::strchr("<>|=", descr[0]) != nullptr, path, ": header has no readable 'descr': ",
+        header.substr(0, 120));
+  check(descr[0] != '>', path, ": big-endian data is not supported");
+  const std::string kind = descr.substr(1);
   DType dtype;
   if (kind == "f4") dtype = DType::Float32;
   else if (kind == "f8") dtype = DType::Float64;
   else if (kind == "i8") dtype = DType::Int64;
   else if (kind == "u1") dtype = DType::UInt8;
-  else fail(path, ": dtype '", kind, "' is not supported (float32, float64, int64, uint8 are)");
-  check(std::regex_search(header, std::regex("'fortran_order':\\s*False")), path,
+  else fail(path, ": dtype '", kind.substr(0, 24), "' is not supported (float32, float64, int64, uint8 are)");
+  check(header_value(header, "fortran_order") == "False", path,
         ": Fortran-ordered arrays are not supported (save with np.ascontiguousarray)");
-  check(std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)")), path, ": header has no 'shape'");
+  check(header.find("'shape'") != std::string::npos && header.find('(', header.find("'shape'")) != std::string::npos,
+        path, ": header has no 'shape'");
   Shape shape;
-  const std::string dims = m[1].str();
-  const std::regex number("\\d+");
-  std::sregex_iterator it(dims.begin(), dims.end(), number), end;
-  for (; it != end; ++it) shape.push_back(std::stoll(it->str()));
+  const std::string dims = header_value(header, "shape");  // "3, 4" or "10," or ""
+  for (size_t at = 0; at < dims.size();) {
+    if (dims[at] == ' ' || dims[at] == ',') {
+      ++at;
+      continue;
+    }
+    size_t end = at;
+    while (end < dims.size() && std::isdigit(static_cast<unsigned char>(dims[end]))) ++end;
+    check(end > at, path, ": the shape (", dims.substr(0, 40), ") is not a tuple of sizes");
+    check(end - at <= 18, path, ": shape dimension ", dims.substr(at, 24), " is too large");
+    shape.push_back(std::stoll(dims.substr(at, end - at)));
+    at = end;
+  }
 
-  const size_t data_start = header_start + header_length;
-  const size_t expected = static_cast<size_t>(numel(shape)) * dtype_size(dtype);
-  check(bytes.size() - data_start == expected, path, ": shape ", shape_str(shape), " of ", dtype_name(dtype),
-        " needs ", expected, " data bytes but the file holds ", bytes.size() - data_start);
+  // The data size from the shape (a product that overflows is refused too):
+  // no shape claiming more than the file holds gets allocated.
+  const size_t data_start = header_start + header_length, available = bytes.size() - data_start;
+  size_t expected = dtype_size(dtype);
+  bool overflows = false;
+  for (int64_t size : shape) overflows |= __builtin_mul_overflow(expected, static_cast<size_t>(size), &expected);
+  check(!overflows && available == expected, path, ": shape ", shape_str(shape), " of ", dtype_name(dtype), " needs ",
+        overflows ? std::string("more than 2^64") : std::to_string(expected), " data bytes but the file holds ",
+        available);
   Tensor t = empty(shape, dtype);
   std::memcpy(t.storage()->data(), bytes.data() + data_start, expected);
   return t;

@@ -1,4 +1,5 @@
 // Creating, printing, saving and loading tensors; clear errors on misuse.
+#include <chrono>
 #include <cstdio>
 #include <unistd.h>
 
@@ -102,4 +103,26 @@ TEST_CASE(".npy errors name the file and the problem") {
   }
   std::remove(path.c_str());
   CHECK(testing::error_message([&] { load_npy(path); }).find(path + ": cannot open for reading") == 0);
+}
+
+TEST_CASE(".npy headers are read in one pass, never by a backtracking search (found by fuzzing)") {
+  // tests/fuzz/fuzz_npy: std::regex spent minutes backtracking on this 128-byte file.
+  const std::string found("\x93\x4e\x55\x4d\x50\x59\x01\x00\x76\x00\x7b\x27\x64\x65\x73\x63\x72\x27\x3a\x20\x27\x3c\x69\x38\x27\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x2c\x20\x27\x66\x6f\x72\x74\x72\x61\x6e\x5f\x6f\x72\x64\x65\x72\x27\x3a\x20\x46\x61\x6c\x73\x65\x2c\x75\x31\x20\x27\x73\x68\x61\x70\x65\x27\x3a\x20\x28\x31\x6e\x5f\x6f\x72\x64\x6f\x65\x72\x27\x3b\x3a\x20\x46\x61\x2c\x73\x6c\x65\x20\x31\x39\x30\x34\x39\x3d\x31\x31\x31\x31\x31\x31\x31\x31\x31\x27\x73\x68\x69\x70\x65\x30\x2c\x29\xff\xff\xff\xff\xff\xff\xff\xff", 128);
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(testing::error_message([&] { parse_npy(found, "fuzzed.npy"); }).rfind("fuzzed.npy: ", 0) == 0);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(100));
+}
+
+TEST_CASE(".npy shapes beyond the file are refused before anything is allocated (found by fuzzing)") {
+  // tests/fuzz/fuzz_npy: a 60-digit dimension made std::stoll throw std::out_of_range.
+  const std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, " + std::string(60, '8') + "), }";
+  std::string file = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size()) + '\0' + header;
+  CHECK(testing::error_message([&] { parse_npy(file, "fuzzed.npy"); }).find("fuzzed.npy: shape dimension 8888") == 0);
+  // Dims whose product overflows 64 bits, and one claiming 10^12 elements.
+  for (const std::string& shape : {std::string("4294967296, 4294967296, 16"), std::string("1000000000000,")}) {
+    const std::string big = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + shape + "), }";
+    file = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(big.size()) + '\0' + big + std::string(16, '\0');
+    CHECK(testing::error_message([&] { parse_npy(file, "huge.npy"); }).find("data bytes but the file holds 16") !=
+          std::string::npos);
+  }
 }

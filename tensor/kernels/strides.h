@@ -45,10 +45,18 @@ struct StridedLayout {
 };
 
 // Drops size-1 dims and merges a dim into the one before it when every
-// operand steps over it contiguously. A single element gives one dim of size 1.
+// operand steps over it contiguously. A single element gives one dim of size
+// 1; no element (any dim of size 0) one dim of size 0, so that no loop walks
+// the other dims' millions of empty rows.
 template <int N>
 StridedLayout<N> merge_dims(const Shape& shape, const std::array<Shape, N>& strides) {
   StridedLayout<N> layout;
+  for (int64_t size : shape) {
+    if (size != 0) continue;
+    layout.sizes.push_back(0);
+    layout.strides.push_back(OperandStrides<N>{});
+    return layout;
+  }
   for (size_t d = 0; d < shape.size(); ++d) {
     if (shape[d] == 1) continue;  // a size-1 dim never moves the pointer
     bool mergeable = !layout.sizes.empty();
