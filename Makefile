@@ -39,10 +39,14 @@ OPENBLAS_PC := PKG_CONFIG_PATH=$(OPENBLAS_DIR)/pkgconfig:$$PKG_CONFIG_PATH pkg-c
 OPENBLAS_CFLAGS = $(shell $(OPENBLAS_PC) --cflags openblas 2>/dev/null)
 OPENBLAS_LIBS = $(shell $(OPENBLAS_PC) --libs openblas 2>/dev/null) -Wl,-rpath,$(OPENBLAS_DIR)
 
+# MPI (OpenMPI from Debian) for data-parallel training across processes (tensor/distributed.h).
+MPI_CFLAGS = $(shell pkg-config --cflags ompi 2>/dev/null)
+MPI_LIBS = $(shell pkg-config --libs ompi 2>/dev/null)
+
 CXX ?= g++
-CXXFLAGS := -std=c++17 -Wall -Wextra -fopenmp -fno-math-errno -I. $(OPT) $(OPENBLAS_CFLAGS) $(EXTRA_CXXFLAGS)
+CXXFLAGS := -std=c++17 -Wall -Wextra -fopenmp -fno-math-errno -I. $(OPT) $(OPENBLAS_CFLAGS) $(MPI_CFLAGS) $(EXTRA_CXXFLAGS)
 LDFLAGS := -fopenmp $(OPT)
-LDLIBS = $(OPENBLAS_LIBS) -llapack -lz -lgif -lpthread
+LDLIBS = $(OPENBLAS_LIBS) -llapack -lz -lgif -lpthread $(MPI_LIBS)
 
 # ---- CUDA ----------------------------------------------------------------
 # With nvcc on the PATH or in /usr/local/cuda the CUDA backend is built (for the
@@ -51,8 +55,18 @@ LDLIBS = $(OPENBLAS_LIBS) -llapack -lz -lgif -lpthread
 # `make CUDA=0` builds for the CPU only. Either way the test suite compiles the
 # same .cu sources with g++ against an emulation of CUDA on the CPU
 # (tests/cuda_emulation/), so every kernel runs in `make test`.
-NVCC ?= $(firstword $(shell command -v nvcc 2>/dev/null) $(wildcard /usr/local/cuda/bin/nvcc))
-ifeq ($(NVCC),)
+ifeq ($(origin NVCC),undefined)
+NVCC := $(firstword $(shell command -v nvcc 2>/dev/null) $(wildcard /usr/local/cuda/bin/nvcc))
+endif
+# The toolkit folder is the first whose lib64 holds cuBLAS: $CUDA_HOME if set,
+# then where nvcc lives (a wrapper script such as /usr/local/bin/nvcc is asked:
+# _HERE_ in its --dryrun), then /usr/local/cuda.
+ifneq ($(NVCC),)
+NVCC_HERE := $(shell $(NVCC) --dryrun -x cu -c /dev/null -o /dev/null 2>&1 | sed -n 's/^\#\$$ _HERE_=//p')
+CUDA_HOME_CANDIDATES := $(CUDA_HOME) $(NVCC_HERE:%/bin=%) $(patsubst %/bin/nvcc,%,$(realpath $(NVCC))) /usr/local/cuda
+CUDA_HOME := $(patsubst %/lib64/libcublas.so,%,$(firstword $(wildcard $(CUDA_HOME_CANDIDATES:%=%/lib64/libcublas.so))))
+endif
+ifeq ($(and $(NVCC),$(CUDA_HOME)),)
 CUDA ?= 0
 else
 CUDA ?= 1
@@ -62,7 +76,6 @@ ifeq ($(MODE),asan)
 CUDA := 0
 endif
 CUDA_SRCS := $(wildcard tensor/cuda/*.cu)
-CUDA_HOME := $(patsubst %/bin/nvcc,%,$(NVCC))
 NVCC_ARCHS := -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
 NVCCFLAGS := -std=c++17 -O3 $(NVCC_ARCHS) -I. $(OPENBLAS_CFLAGS) -Werror all-warnings \
   -Xcompiler -Wall,-Wextra,-Werror,-fopenmp,-fno-math-errno $(EXTRA_NVCCFLAGS)
@@ -72,7 +85,7 @@ CUDA_LDLIBS := -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcublas -lcud
 GPU_TEST_BIN := $(BUILD)/tests/gradschool_gpu_tests
 CUDA_NOTE := the CUDA backend with $(NVCC) (make CUDA=0 for CPU only)
 else
-CUDA_NOTE := no CUDA backend ($(if $(NVCC),CUDA=0,nvcc not found)): CPU only
+CUDA_NOTE := no CUDA backend ($(if $(NVCC),$(if $(CUDA_HOME),CUDA=0,$(NVCC) found but no lib64/libcublas.so beside it),nvcc not found)): CPU only
 endif
 ifeq ($(MAKELEVEL),0)
 $(info gradschool: building $(CUDA_NOTE))

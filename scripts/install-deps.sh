@@ -17,6 +17,7 @@ packages=(
   nlohmann-json3-dev          # safetensors checkpoint headers
   curl ca-certificates        # make data: downloads when no mirror holds the files
   gnuplot-nox                 # the loss and accuracy plots every training app draws
+  libopenmpi-dev openmpi-bin  # data-parallel training across processes (mpirun)
   "$@"                        # optional extras named on the command line
 )
 # Optional, not installed here: dataset-fashion-mnist (Fashion-MNIST; the data loaders

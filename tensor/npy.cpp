@@ -126,7 +126,12 @@ Tensor parse_npy(const std::string& bytes, const std::string& path) {
   check(!overflows && available == expected, path, ": shape ", shape_str(shape), " of ", dtype_name(dtype), " needs ",
         overflows ? std::string("more than 2^64") : std::to_string(expected), " data bytes but the file holds ",
         available);
-  Tensor t = empty(shape, dtype);
+  Tensor t;
+  try {
+    t = empty(shape, dtype);  // a shape of no elements may still have strides too large for 64 bits
+  } catch (const Error& error) {
+    fail(path, ": ", error.what());
+  }
   std::memcpy(t.storage()->data(), bytes.data() + data_start, expected);
   return t;
 }

@@ -6,16 +6,20 @@ namespace gs {
 
 int64_t numel(const Shape& shape) {
   int64_t n = 1;
-  for (int64_t s : shape) n *= s;
+  for (int64_t s : shape)
+    if (__builtin_mul_overflow(n, s, &n)) fail("shape ", shape_str(shape), " has more than 2^63 elements");
   return n;
 }
 
+// Even a shape with a 0 in it has strides: the product of the other sizes,
+// which must fit 64 bits too.
 Shape contiguous_strides(const Shape& shape) {
   Shape strides(shape.size());
   int64_t running = 1;
   for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
     strides[d] = running;
-    running *= std::max<int64_t>(shape[d], 1);
+    if (__builtin_mul_overflow(running, std::max<int64_t>(shape[d], 1), &running))
+      fail("shape ", shape_str(shape), " is too large: its strides do not fit 64 bits");
   }
   return strides;
 }

@@ -113,6 +113,20 @@ TEST_CASE(".npy headers are read in one pass, never by a backtracking search (fo
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(100));
 }
 
+TEST_CASE("shapes whose element count or strides overflow 64 bits are errors (found by fuzzing)") {
+  // tests/fuzz/fuzz_npy: (3, 0, 23333, 30, 33, 1, 3, 3, 0, 2333333333333339) holds no element, but its
+  // strides overflowed (undefined behaviour that UBSan reports).
+  const Shape huge = {3, 0, 23333, 30, 33, 1, 3, 3, 0, 2333333333333339};
+  CHECK(testing::error_message([&] { empty(huge); }).find("strides do not fit 64 bits") != std::string::npos);
+  CHECK(testing::error_message([&] { numel({int64_t(1) << 40, int64_t(1) << 40}); }).find("more than 2^63") !=
+        std::string::npos);
+  // ... and in a .npy header the refusal names the file.
+  const std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 0, 3333, 30, 33333333, 30, 3333, "
+                             "303, 3, 33, 39), }";
+  const std::string file = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size()) + '\0' + header;
+  CHECK(testing::error_message([&] { parse_npy(file, "fuzzed.npy"); }).find("fuzzed.npy: shape [3,0,3333") == 0);
+}
+
 TEST_CASE(".npy shapes beyond the file are refused before anything is allocated (found by fuzzing)") {
   // tests/fuzz/fuzz_npy: a 60-digit dimension made std::stoll throw std::out_of_range.
   const std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, " + std::string(60, '8') + "), }";
