@@ -105,6 +105,10 @@ LIB := $(BUILD)/libgradschool.a
 
 TEST_SRCS := $(wildcard tests/*.cpp tests/parity/*.cpp)
 TEST_BIN := $(BUILD)/tests/gradschool_tests
+# The data-parallel cases, run by `mpirun -np 2` from tests/test_data_parallel.cpp.
+DISTRIBUTED_TEST_BIN := $(BUILD)/tests/gradschool_distributed_tests
+DISTRIBUTED_TEST_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard tests/distributed/*.cpp) \
+  apps/common/mnist_models.cpp)
 PARITY_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,tests/main.cpp $(wildcard tests/parity/*.cpp))
 # The trainers the training-iteration tests run (tests/parity/test_training_parity.cpp).
 TRAINER_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,apps/mnist_gan/gan_trainer.cpp apps/ssl/ssl_models.cpp \
@@ -133,7 +137,7 @@ BENCH_BINS := $(BENCH_NAMES:%=$(BUILD)/bench/%)
 .PHONY: all lib tests apps tutorials benches deps test demo bench data debug asan fuzz fuzz-binaries clean help
 all: lib tests apps tutorials benches
 lib: $(LIB)
-tests: $(TEST_BIN) $(GPU_TEST_BIN) $(EMULATED_APP_BINS) $(EMULATED_TUTORIAL_BIN)
+tests: $(TEST_BIN) $(DISTRIBUTED_TEST_BIN) $(GPU_TEST_BIN) $(EMULATED_APP_BINS) $(EMULATED_TUTORIAL_BIN)
 apps: $(APP_BINS)
 tutorials: $(TUTORIAL_BINS)
 benches: $(BENCH_BINS)
@@ -174,6 +178,10 @@ $(LIB): $(LIB_OBJS)
 # member only when something refers to it.
 $(TEST_BIN): $(TEST_SRCS:%.cpp=$(BUILD)/obj/%.o) $(EMULATION_TEST_OBJS) $(TRAINER_OBJS) $(APP_COMMON_OBJS) \
     $(EMULATED_CUDA_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+$(DISTRIBUTED_TEST_BIN): $(DISTRIBUTED_TEST_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
@@ -265,7 +273,8 @@ debug:
 	@$(MAKE) --no-print-directory MODE=debug test
 
 asan:
-	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory MODE=asan test
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-suppressions.txt \
+	  $(MAKE) --no-print-directory MODE=asan test
 
 clean:
 	rm -rf build

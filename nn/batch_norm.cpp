@@ -16,6 +16,7 @@
 #include "autograd/node.h"
 #include "autograd/ops.h"
 #include "autograd/ops/op_helpers.h"
+#include "nn/data_parallel.h"
 #include "nn/functional.h"
 #include "tensor/profile.h"
 
@@ -55,6 +56,8 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, cons
     return y;
   }
 
+  if (ProcessGroup* group = nn::global_batch_group())
+    return synchronized_batch_norm(x, gamma, beta, running_mean, running_var, momentum, eps, *group);
   check(count > 1, "batch_norm: training needs more than one value per channel to estimate a variance (input ",
         shape_str(x.shape()), ")");
   // Dedicated kernels (tensor/cpu/batch_norm.cpp): each channel is normalised

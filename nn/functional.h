@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "autograd/autograd.h"
+#include "tensor/distributed.h"
 
 namespace gs::F {
 
@@ -56,8 +57,21 @@ SamePadding same_padding(int64_t input, int64_t kernel, int64_t stride, int64_t 
 // mode normalises with the batch statistics and updates running_mean/var in
 // place (biased variance to normalise, unbiased for the running estimate);
 // in eval mode uses the running estimates. gamma/beta may be undefined.
+// Inside a data-parallel GlobalBatchStep (nn/data_parallel.h) training mode
+// uses the statistics of the global batch: synchronized_batch_norm.
 Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& running_mean,
                   const Tensor& running_var, bool training, double momentum = 0.1, double eps = 1e-5);
+// Training-mode batch norm over the union of every rank's batch (equal
+// batches on all ranks): the channel sums are all-reduced over `group`
+// forward and backward (nn/synchronized_batch_norm.cpp).
+Tensor synchronized_batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& running_mean,
+                               const Tensor& running_var, double momentum, double eps, ProcessGroup& group);
+
+// ---- across ranks (nn/data_parallel.cpp) --------------------------------------
+// The mean over the ranks of `group`, differentiable (backward: the mean of the gradients).
+Tensor all_reduce_mean(const Tensor& x, ProcessGroup& group);
+// x.mean({0}), over the global batch inside a GlobalBatchStep.
+Tensor batch_mean(const Tensor& x);
 
 // ---- activations and regularisers (nn/activations.cpp, nn/dropout.cpp) ----
 // relu, leaky_relu, tanh, sigmoid, softplus are gs:: ops (autograd/ops.h).

@@ -93,7 +93,7 @@ Tensor feature_matching_loss(const Tensor& real_features, const Tensor& fake_fea
   for (int64_t d = 1; d < real_features.dim(); ++d)
     check(real_features.size(d) == fake_features.size(d), "feature_matching_loss: feature shapes differ (",
           shape_str(real_features.shape()), " and ", shape_str(fake_features.shape()), ")");
-  const Tensor difference = real_features.mean({0}) - fake_features.mean({0});
+  const Tensor difference = batch_mean(real_features) - batch_mean(fake_features);  // global in data parallelism
   return squared ? square(difference).mean() : abs(difference).mean();
 }
 

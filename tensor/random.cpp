@@ -19,15 +19,56 @@ void manual_seed(uint64_t seed) { default_generator().set_state(seed, 0); }
 
 namespace {
 
+const ShardedDraws* active_sharding = nullptr;
+
+// Fills `out` (contiguous) with elements [first, first + out.numel()) of the
+// draw at `offset`: element first sits in block first / 4, at word first % 4.
+void fill_part(RandomKind kind, const Tensor& out, int64_t first, double a, double b, uint64_t offset,
+               Generator& gen) {
+  const int64_t skip = first % 4;
+  const uint64_t part_offset = offset + static_cast<uint64_t>(first / 4);
+  Backend& device = backend(out.device());
+  if (skip == 0) return device.random(kind, out, gen.seed(), part_offset, a, b);
+  const Tensor padded = empty({out.numel() + skip}, out.options());
+  device.random(kind, padded, gen.seed(), part_offset, a, b);
+  device.copy(padded.narrow(0, skip, out.numel()).view(out.shape()), out);
+}
+
 Tensor draw(RandomKind kind, const Shape& shape, double a, double b, Generator& gen, TensorOptions options) {
   check(is_floating(options.dtype), "random tensors must be float32 or float64, not ", dtype_name(options.dtype));
+  const ShardedDraws* sharding = active_sharding;
+  if (!sharding || sharding->ranks == 1 || shape.empty()) {
+    Tensor t = empty(shape, options);
+    backend(options.device).random(kind, t, gen.seed(), gen.advance(t.numel()), a, b);
+    return t;
+  }
+  // This rank's rows of each segment of the global draw, stacked.
+  const int64_t rows = shape[0], per_row = rows == 0 ? 0 : numel(shape) / rows;
+  std::vector<int64_t> segments = sharding->segments.empty() ? std::vector<int64_t>{rows} : sharding->segments;
+  int64_t declared = 0;
+  for (int64_t s : segments) declared += s;
+  check(declared == rows, "a random draw of shape ", shape_str(shape), " in a data-parallel step does not have the ",
+        declared, " rows the step declared (ShardedDraws)");
+  const uint64_t offset = gen.advance(rows * per_row * sharding->ranks);
   Tensor t = empty(shape, options);
-  uint64_t offset = gen.advance(t.numel());
-  backend(options.device).random(kind, t, gen.seed(), offset, a, b);
+  int64_t local_row = 0, global_row = 0;
+  for (int64_t segment : segments) {
+    fill_part(kind, t.narrow(0, local_row, segment), (global_row + sharding->rank * segment) * per_row, a, b,
+              offset, gen);
+    local_row += segment;
+    global_row += segment * sharding->ranks;
+  }
   return t;
 }
 
 }  // namespace
+
+ShardedDraws::ShardedDraws(int rank, int ranks, std::vector<int64_t> segments)
+    : rank(rank), ranks(ranks), segments(std::move(segments)), outer_(active_sharding) {
+  check(ranks >= 1 && rank >= 0 && rank < ranks, "ShardedDraws: rank ", rank, " of ", ranks);
+  active_sharding = this;
+}
+ShardedDraws::~ShardedDraws() { active_sharding = outer_; }
 
 Tensor rand(const Shape& shape, Generator& gen, TensorOptions options) {
   return draw(RandomKind::Uniform, shape, 0.0, 1.0, gen, options);
@@ -50,6 +91,11 @@ Tensor bernoulli(const Shape& shape, double p, Generator& gen, TensorOptions opt
 
 // Fisher-Yates driven by one uniform draw per position.
 Tensor randperm(int64_t n, Generator& gen) {
+  struct Unsharded {  // a permutation of the whole set on every rank
+    const ShardedDraws* saved = active_sharding;
+    Unsharded() { active_sharding = nullptr; }
+    ~Unsharded() { active_sharding = saved; }
+  } unsharded;
   std::vector<double> u = rand({n}, gen, kFloat64).to_vector<double>();
   std::vector<int64_t> perm(n);
   for (int64_t i = 0; i < n; ++i) perm[i] = i;

@@ -7,12 +7,14 @@
 
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <exception>
 #include <iostream>
 #include <new>
 #include <sstream>
 #include <string>
 
+#include "tensor/distributed.h"
 #include "tensor/error.h"
 
 namespace gs::apps {
@@ -23,16 +25,28 @@ int run_reporting_errors(const char* program, Body body) {
   // large" and is reported like any other write error, instead of SIGXFSZ
   // killing the program between its checks.
   std::signal(SIGXFSZ, SIG_IGN);
+  std::string where = program;
+  int ranks = 1;
   try {
+    // Under mpirun (data parallelism) rank 0 alone prints; an error on any
+    // rank is reported with its rank and ends every rank at once, so none
+    // waits for the others in a collective forever.
+    ProcessGroup& group = process_group();
+    ranks = group.size();
+    if (ranks > 1) {
+      where += " (rank " + std::to_string(group.rank()) + " of " + std::to_string(ranks) + ")";
+      if (group.rank() != 0 && !std::freopen("/dev/null", "w", stdout)) fail("cannot silence rank ", group.rank());
+    }
     body();
     return 0;
   } catch (const Error& error) {
-    std::cerr << program << ": " << error.what() << "\n";
+    std::cerr << where << ": " << error.what() << "\n";
   } catch (const std::bad_alloc&) {
-    std::cerr << program << ": out of memory (the sizes asked for are too large for this machine)\n";
+    std::cerr << where << ": out of memory (the sizes asked for are too large for this machine)\n";
   } catch (const std::exception& error) {
-    std::cerr << program << ": unexpected error: " << error.what() << "\n";
+    std::cerr << where << ": unexpected error: " << error.what() << "\n";
   }
+  if (ranks > 1) process_group().abort(1);
   return 1;
 }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "tensor/distributed.h"
 #include "tensor/file_io.h"
 
 namespace gs::apps {
@@ -55,6 +56,7 @@ std::string kept_log_rows(const std::string& text, const std::string& header, in
 
 RunLog::RunLog(const std::string& path, bool resume, int64_t checkpoint_iteration, const std::string& header)
     : path_(path) {
+  if (process_group().rank() != 0) return;  // data parallelism: rank 0 keeps the logs
   // What the folder holds: no log, a log this program began (a run killed
   // before its header reached the disk leaves it empty or cut short), or
   // another program's log, which a run never overwrites.
@@ -83,6 +85,7 @@ RunLog::RunLog(const std::string& path, bool resume, int64_t checkpoint_iteratio
 }
 
 void RunLog::append(const std::string& row) {
+  if (!file_.is_open()) return;  // not rank 0
   // The crash tests' fault point: the first half of a row on disk, then SIGKILL.
   static const bool faults = std::getenv("GRADSCHOOL_FAULT") != nullptr;
   if (faults) {
@@ -96,6 +99,7 @@ void RunLog::append(const std::string& row) {
 }
 
 void RunLog::flush() {
+  if (!file_.is_open()) return;
   file_.flush();
   check(file_.good(), path_, ": cannot be written (is the disk full?)");
 }

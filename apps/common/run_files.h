@@ -37,7 +37,8 @@ size_t csv_column(const std::vector<std::string>& fields, const std::string& nam
 // `checkpoint_iteration` and appended to, so that a run killed between
 // checkpoints resumes without duplicate or half-written rows. The header must
 // have an "iteration" column. A log that begins with another header is
-// another program's: opening it is a gs::Error, resuming or not.
+// another program's: opening it is a gs::Error, resuming or not. Under
+// data parallelism only rank 0 has the file; on other ranks a RunLog does nothing.
 // The rows of a log's `text` (which begins with `header`) that the checkpoint
 // at `checkpoint_iteration` has seen, header first. A run killed without
 // Ctrl-C may have logged rows past its last checkpoint (the resumed run does

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
 #include "apps/common/cli.h"
 #include "apps/common/device_flag.h"
 #include "apps/common/interrupt.h"
+#include "tensor/distributed.h"
 #include "tensor/error.h"
 
 namespace gs::apps {
@@ -39,12 +41,17 @@ std::string stop_words(StopReason reason) {
 
 namespace {
 
-// The first budget that has run out, or kFinished while none has.
+// The first budget that has run out, or kFinished while none has. Under
+// data parallelism the ranks agree (the largest reason on any rank wins: a
+// Ctrl-C that reached one rank stops all), so all stop after the same step.
 StopReason budget_spent(const TrainingFlags& flags, const Progress& progress, int64_t iteration) {
-  if (interrupt_requested()) return StopReason::kInterrupted;
-  if (flags.minutes > 0 && progress.elapsed_seconds() >= flags.minutes * 60) return StopReason::kMinutes;
-  if (flags.max_steps > 0 && iteration >= flags.max_steps) return StopReason::kMaxSteps;
-  return StopReason::kFinished;
+  StopReason reason = StopReason::kFinished;
+  if (flags.max_steps > 0 && iteration >= flags.max_steps) reason = StopReason::kMaxSteps;
+  if (flags.minutes > 0 && progress.elapsed_seconds() >= flags.minutes * 60) reason = StopReason::kMinutes;
+  if (interrupt_requested()) reason = StopReason::kInterrupted;
+  ProcessGroup& group = process_group();
+  if (group.size() == 1) return reason;
+  return static_cast<StopReason>(group.all_reduce_max(static_cast<int64_t>(reason)));
 }
 
 // The losses, unless one of them is NaN or infinite: then the error that stops the run.
@@ -75,6 +82,7 @@ LoopResult run_training_loop(const TrainingLoop& loop, const TrainingFlags& flag
                              Progress& progress) {
   check(loop.batches_per_epoch > 0, "the training set is smaller than one batch");
   install_interrupt_handler();
+  const bool main_rank = process_group().rank() == 0;  // under data parallelism: rank 0 samples, evaluates, saves
   StopReason stop = StopReason::kFinished;
   while (run.epoch < loop.epochs && stop == StopReason::kFinished) {
     if (loop.start_epoch) loop.start_epoch();
@@ -85,18 +93,25 @@ LoopResult run_training_loop(const TrainingLoop& loop, const TrainingFlags& flag
       ++run.batch_in_epoch;  // the position is now after this step, for the hooks and a checkpoint
       progress.update(run.iteration, epoch_label, report.status);
       for (const auto& [every, action] : loop.every)
-        if (every > 0 && run.iteration % every == 0) action();
+        if (every > 0 && run.iteration % every == 0 && main_rank) action();
       stop = budget_spent(flags, progress, run.iteration);
     }
     const bool complete = run.batch_in_epoch == loop.batches_per_epoch;  // also when a budget ran out on the last batch
-    if (loop.end_epoch) loop.end_epoch(complete);
+    if (loop.end_epoch && main_rank) loop.end_epoch(complete);
     if (complete) {
       ++run.epoch;
       run.batch_in_epoch = 0;
     }
-    loop.save_checkpoint();
+    if (main_rank) loop.save_checkpoint();
   }
   progress.finish();
+  const ProcessGroup& group = process_group();
+  if (group.is_distributed()) {  // what the ranks spent exchanging gradients and batch statistics
+    const ProcessGroup::Statistics& exchanged = group.statistics();
+    std::printf("data parallel: %d ranks; %lld all-reduces moved %.1f MB in %.2f s (%.1f%% of the training time)\n",
+                group.size(), static_cast<long long>(exchanged.all_reduces), exchanged.bytes / 1e6, exchanged.seconds,
+                100.0 * exchanged.seconds / std::max(progress.elapsed_seconds(), 1e-9));
+  }
   return {stop, progress.elapsed_seconds()};
 }
 

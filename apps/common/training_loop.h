@@ -9,6 +9,11 @@
 // and --resume continues with the next batch exactly as an uninterrupted run
 // would. A loss that is NaN or infinite stops the run with an error naming
 // the last good checkpoint, which it leaves as it was.
+//
+// Under mpirun (data parallelism, nn/data_parallel.h) every rank runs the
+// loop; the stops are agreed across ranks, and `every`, `end_epoch` and
+// `save_checkpoint` run on rank 0 only (the others go on to the next step,
+// whose collectives wait for it).
 #pragma once
 #include <CLI/CLI.hpp>
 

@@ -1,5 +1,6 @@
 #include "apps/mnist_classifier/classifier_trainer.h"
 
+#include <cmath>
 #include <cstdio>
 
 #include "apps/common/classifier_eval.h"
@@ -10,6 +11,7 @@ ClassifierTrainer::ClassifierTrainer(const ClassifierSettings& settings, Device 
     : settings_(settings), device_(device), random_stream_(settings.seed) {
   model_ = std::make_unique<MnistClassifier>(random_stream_);
   model_->to(device);
+  parallel_.broadcast_state(*model_);
   optim::AdamOptions options;
   options.lr = settings.learning_rate;
   optimizer_ = std::make_unique<optim::Adam>(model_->parameters(), options);
@@ -18,15 +20,19 @@ ClassifierTrainer::ClassifierTrainer(const ClassifierSettings& settings, Device 
 
 StepResult ClassifierTrainer::step(const Tensor& images, const Tensor& labels) {
   optimizer_->zero_grad();
-  const Tensor logits = model_->forward(images.to(device_));
-  const Tensor targets = labels.to(device_);
-  Tensor loss = F::cross_entropy(logits, targets);
-  loss.backward();
+  Tensor logits, loss;
+  {
+    nn::GlobalBatchStep global_batch(parallel_);  // dropout masks as for the global batch
+    logits = model_->forward(images.to(device_));
+    loss = F::cross_entropy(logits, labels.to(device_));
+    loss.backward();
+  }
+  parallel_.average_gradients(model_->parameters());
   optimizer_->step();
   ++iteration;
-  StepResult result;
-  result.loss = loss.item();
-  result.correct = count_correct(logits, labels);
+  StepResult result;  // of the global batch
+  result.loss = parallel_.mean(loss.item());
+  result.correct = std::llround(parallel_.group().all_reduce(static_cast<double>(count_correct(logits, labels))));
   return result;
 }
 

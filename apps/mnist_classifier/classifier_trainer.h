@@ -9,6 +9,7 @@
 #include "apps/common/run_state.h"
 #include "apps/common/mnist_models.h"
 #include "data/dataset.h"
+#include "nn/data_parallel.h"
 #include "nn/nn.h"
 #include "optim/optim.h"
 
@@ -30,7 +31,8 @@ class ClassifierTrainer {
  public:
   ClassifierTrainer(const ClassifierSettings& settings, Device device);
 
-  // One Adam step on the cross-entropy of a batch (images [B, 1, 28, 28], labels [B]).
+  // One Adam step on the cross-entropy of a batch (images [B, 1, 28, 28], labels [B]):
+  // under mpirun this rank's rows of the global batch; the result is the global batch's.
   StepResult step(const Tensor& images, const Tensor& labels);
 
   // The epoch's shuffled order of the training set (reproducible from seed and epoch).
@@ -54,6 +56,7 @@ class ClassifierTrainer {
  private:
   ClassifierSettings settings_;
   Device device_;
+  nn::DataParallel parallel_;  // mpirun's ranks (nn/data_parallel.h); one without mpirun
   Generator random_stream_;  // initial weights, then dropout masks
   std::unique_ptr<MnistClassifier> model_;
   std::unique_ptr<optim::Adam> optimizer_;

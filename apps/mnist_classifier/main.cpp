@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "apps/common/cli.h"
+#include "apps/common/data_parallel_note.h"
 #include "apps/common/device_flag.h"
 #include "apps/common/mnist_data.h"
 #include "apps/common/progress.h"
@@ -35,6 +36,8 @@ void train(const Options& o) {
   const TrainingFlags& run = o.run;
   if (run.threads > 0) set_num_threads(run.threads);
   const Device device = device_from_flag(run.device);
+  const nn::DataParallel parallel;  // under mpirun each rank trains on --batch / ranks of every batch
+  parallel.local_batch(o.batch);  // a clear error unless --batch splits evenly over the ranks
   const data::Dataset train_set = load_digits(o.dataset, o.data, data::Split::kTrain);
   const data::Dataset test_set = load_digits(o.dataset, o.data, data::Split::kTest);
   const int64_t batches_per_epoch = train_set.size() / o.batch;
@@ -52,10 +55,10 @@ void train(const Options& o) {
   if (run.resume) resume_from(trainer, checkpoint);
   RunLog log(log_path, run.resume, trainer.iteration, "epoch,iteration,train_loss,train_accuracy,test_accuracy,seconds");
   std::printf("training the classifier on %s: %lld training and %lld test images, batch %lld, %lld iterations per "
-              "epoch, %d threads, %s\n",
+              "epoch, %d threads, %s%s\n",
               o.dataset.c_str(), static_cast<long long>(train_set.size()), static_cast<long long>(test_set.size()),
               static_cast<long long>(o.batch), static_cast<long long>(batches_per_epoch), num_threads(),
-              device.str().c_str());
+              device.str().c_str(), ranks_note(parallel, o.batch).c_str());
 
   TrainingLoop loop(run.epochs, batches_per_epoch, checkpoint, "try a lower --lr");
   Progress progress(planned_steps(loop, run));
@@ -69,7 +72,7 @@ void train(const Options& o) {
     steps = correct = 0;
   };
   loop.step = [&](int64_t batch) {
-    const Tensor indices = order.narrow(0, batch * o.batch, o.batch);
+    const Tensor indices = parallel.shard(order.narrow(0, batch * o.batch, o.batch));
     const StepResult result =
         trainer.step(data::gather_rows(train_set.images, indices), data::gather_rows(train_set.labels, indices));
     loss_sum += result.loss;
@@ -104,6 +107,7 @@ void train(const Options& o) {
   };
   loop.save_checkpoint = [&] { trainer.save_checkpoint(checkpoint, test_accuracy); };
   const LoopResult result = run_training_loop(loop, run, trainer.position(), progress);
+  if (!parallel.is_main()) return;
 
   std::printf("%s after %lld iterations in %s: test accuracy %.2f%%\n", stop_words(result.reason).c_str(),
               static_cast<long long>(trainer.iteration), format_duration(result.seconds).c_str(),

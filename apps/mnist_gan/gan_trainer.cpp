@@ -14,7 +14,6 @@ optim::AdamOptions adam_options(const GanSettings& s, double learning_rate) {
   return options;
 }
 
-double mean_probability(const Tensor& logits) { return mean(sigmoid(logits)).item(); }
 
 // What the moving average follows: the parameters and the floating-point
 // buffers (batch-norm running statistics), in a fixed order.
@@ -33,8 +32,10 @@ GanTrainer::GanTrainer(const GanSettings& settings, Device device)
   discriminator = make_dcgan_discriminator(init_stream_);
   dcgan_init(*generator, init_stream_);
   dcgan_init(*discriminator, init_stream_);
-  generator->to(device);
-  discriminator->to(device);
+  generator->to(settings.dtype).to(device);
+  discriminator->to(settings.dtype).to(device);
+  parallel_.broadcast_state(*generator);
+  parallel_.broadcast_state(*discriminator);
   generator_optimizer_ =
       std::make_unique<optim::Adam>(generator->parameters(), adam_options(settings, settings.generator_lr));
   discriminator_optimizer_ =
@@ -44,7 +45,7 @@ GanTrainer::GanTrainer(const GanSettings& settings, Device device)
   if (settings.average_decay > 0) {
     Generator unused_init(0);
     averaged_generator = make_dcgan_generator(unused_init);
-    averaged_generator->to(device);
+    averaged_generator->to(settings.dtype).to(device);
     generator_average_ = std::make_unique<optim::PolyakAverage>(averaged_tensors(*generator), settings.average_decay);
   }
 }
@@ -53,9 +54,11 @@ void GanTrainer::set_discriminator_frozen(bool frozen) {
   for (Tensor& parameter : discriminator->parameters()) parameter.requires_grad_(!frozen);
 }
 
-StepLosses GanTrainer::step(const Tensor& real_images) {
+StepLosses GanTrainer::step(const Tensor& real_batch) {
+  const Tensor real_images = real_batch.to(device_).to(settings_.dtype);
   const int64_t n = real_images.size(0);
-  Tensor z = randn({n, kLatentSize}, noise_stream_, {kFloat32, device_});
+  nn::GlobalBatchStep global_batch(parallel_);  // z, batch norm: as for the global batch
+  Tensor z = randn({n, kLatentSize}, noise_stream_, {settings_.dtype, device_});
   StepLosses losses;
 
   // One forward pass of G serves both halves: D trains on a detached copy
@@ -70,6 +73,7 @@ StepLosses GanTrainer::step(const Tensor& real_images) {
   Tensor loss_fake = F::binary_cross_entropy_with_logits(logits_fake, zeros_like(logits_fake));
   Tensor loss_d = loss_real + loss_fake;
   loss_d.backward();
+  parallel_.average_gradients(discriminator->parameters());
   discriminator_optimizer_->step();
 
   // 2. Generator, through the frozen (just updated) discriminator: maximise
@@ -80,14 +84,16 @@ StepLosses GanTrainer::step(const Tensor& real_images) {
   Tensor logits_generated = discriminator->forward(fake);
   Tensor loss_g = F::binary_cross_entropy_with_logits(logits_generated, ones_like(logits_generated));
   loss_g.backward();
+  parallel_.average_gradients(generator->parameters());
   generator_optimizer_->step();
   set_discriminator_frozen(false);
   if (generator_average_) generator_average_->update();
 
-  losses.discriminator = loss_d.item();
-  losses.generator = loss_g.item();
-  losses.d_real = mean_probability(logits_real.detach());
-  losses.d_fake = mean_probability(logits_fake.detach());
+  // The global batch's means (each rank's mean over equally many rows, averaged).
+  losses.discriminator = parallel_.mean(loss_d.item());
+  losses.generator = parallel_.mean(loss_g.item());
+  losses.d_real = parallel_.mean(mean(sigmoid(logits_real.detach())).item());
+  losses.d_fake = parallel_.mean(mean(sigmoid(logits_fake.detach())).item());
   ++iteration;
   return losses;
 }
@@ -108,7 +114,7 @@ Tensor GanTrainer::sample(const Tensor& z) {
   NoGradGuard no_grad;
   nn::Sequential& model = sampling_generator();
   model.eval();
-  Tensor images = model.forward(z.to(device_));
+  Tensor images = model.forward(z.to(device_).to(settings_.dtype)).to(kFloat32);
   model.train();
   return images;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "apps/common/run_state.h"
+#include "nn/data_parallel.h"
 #include "nn/nn.h"
 #include "optim/optim.h"
 
@@ -20,6 +21,7 @@ struct GanSettings {
   // (and batch-norm statistics) with this decay; 0 samples the trained G itself.
   double average_decay = 0.995;
   uint64_t seed = 1;
+  DType dtype = kFloat32;  // float64: slower, for checks where float32 rounding would blur the comparison
 };
 
 struct StepLosses {
@@ -31,7 +33,8 @@ class GanTrainer {
  public:
   GanTrainer(const GanSettings& settings, Device device);
 
-  // One iteration, as in the lecture:
+  // One iteration, as in the lecture, on this rank's rows of the global batch
+  // (all of it without mpirun; nn/data_parallel.h):
   //  1. train D on a real batch (target real_label) and a fake batch G(z) (target 0);
   //  2. train G through the frozen D with the non-saturating loss (fake target 1).
   // G runs forward once: step 2 reuses the graph of the fakes of step 1.
@@ -71,6 +74,7 @@ class GanTrainer {
 
   GanSettings settings_;
   Device device_;
+  nn::DataParallel parallel_;
   Generator init_stream_, noise_stream_;
   std::unique_ptr<optim::Adam> generator_optimizer_, discriminator_optimizer_;
   std::unique_ptr<optim::PolyakAverage> generator_average_;  // null when average_decay is 0

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "apps/common/cli.h"
+#include "apps/common/data_parallel_note.h"
 #include "apps/common/device_flag.h"
 #include "apps/common/loss_plot.h"
 #include "apps/common/mnist_data.h"
@@ -30,7 +31,7 @@ namespace {
 struct Options {
   TrainingFlags run;  // --epochs --minutes --max-steps --resume --threads --device --seed --out
   int64_t batch = 64;
-  std::string data, dataset = "mnist";
+  std::string data, dataset = "mnist", dtype = "float32";
   double learning_rate = 2e-4, beta1 = 0.5, beta2 = 0.999, smooth = 1.0, average = 0.995;
   double generator_lr = 0, discriminator_lr = 0;  // 0: --lr
   bool generator_lr_given = false, discriminator_lr_given = false;  // on the command line
@@ -46,6 +47,8 @@ void train(const Options& o) {
   const TrainingFlags& run = o.run;
   if (run.threads > 0) set_num_threads(run.threads);
   const Device device = device_from_flag(run.device);
+  const nn::DataParallel parallel;  // under mpirun each rank trains on --batch / ranks of every batch
+  parallel.local_batch(o.batch);  // a clear error unless --batch splits evenly over the ranks
   data::Dataset train_set = load_digits(o.dataset, o.data, data::Split::kTrain);
   if (o.limit > 0 && o.limit < train_set.size()) train_set = train_set.subset(arange(o.limit, kInt64));
   const int64_t batches_per_epoch = train_set.size() / o.batch;
@@ -63,6 +66,7 @@ void train(const Options& o) {
   settings.real_label = o.smooth;
   settings.average_decay = o.average;
   settings.seed = run.seed;
+  settings.dtype = o.dtype == "float64" ? kFloat64 : kFloat32;
   GanTrainer trainer(settings, device);
   if (run.resume) {
     resume_from(trainer, checkpoint);
@@ -81,16 +85,18 @@ void train(const Options& o) {
 
   Generator sample_stream(run.seed + 2);  // the same 64 codes for every sample grid
   const Tensor fixed_z = randn({64, kLatentSize}, sample_stream);
-  std::printf("training the DCGAN on %s: %lld images, batch %lld, %lld iterations per epoch, %d threads, %s\n",
+  std::printf("training the DCGAN on %s: %lld images, batch %lld, %lld iterations per epoch, %d threads, %s%s\n",
               o.dataset.c_str(), static_cast<long long>(train_set.size()), static_cast<long long>(o.batch),
-              static_cast<long long>(batches_per_epoch), num_threads(), device.str().c_str());
+              static_cast<long long>(batches_per_epoch), num_threads(), device.str().c_str(),
+              ranks_note(parallel, o.batch).c_str());
 
   TrainingLoop loop(run.epochs, batches_per_epoch, checkpoint, "try a lower --lr or --smooth 0.9");
   Progress progress(planned_steps(loop, run));
   Tensor order;
   loop.start_epoch = [&] { order = trainer.epoch_order(train_set.size(), trainer.epoch); };
   loop.step = [&](int64_t batch) {
-    const Tensor real = data::gather_rows(train_set.images, order.narrow(0, batch * o.batch, o.batch)).to(device);
+    const Tensor rows = parallel.shard(order.narrow(0, batch * o.batch, o.batch));
+    const Tensor real = data::gather_rows(train_set.images, rows).to(device);
     const StepLosses losses = trainer.step(real);
     log.append(csv_row(trainer.iteration, trainer.epoch + 1, losses.discriminator, losses.generator, losses.d_real,
                        losses.d_fake, progress.elapsed_seconds()));
@@ -111,6 +117,7 @@ void train(const Options& o) {
     trainer.save_checkpoint(checkpoint);
   };
   const LoopResult result = run_training_loop(loop, run, trainer.position(), progress);
+  if (!parallel.is_main()) return;  // rank 0 writes the files
 
   write_samples(trainer, fixed_z, run.out + "/samples.png");
   log.close();
@@ -154,6 +161,8 @@ int main(int argc, char** argv) {
   app.add_option("--sample-every", o.sample_every, "refresh samples.png every N iterations (0 = only per epoch)")
       ->check(non_negative_number());
   app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(non_negative_number());
+  app.add_option("--dtype", o.dtype, "float32, or float64 (slower: for exact comparisons, e.g. of 1 process and "
+                 "mpirun's ranks)")->check(CLI::IsMember({"float32", "float64"}));
   parse_errors_in_one_line(app, "mnist_gan");
   CLI11_PARSE(app, argc, argv);
   o.generator_lr_given = app.count("--lr") + app.count("--lr-g") > 0;

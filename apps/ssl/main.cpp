@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "apps/common/cli.h"
+#include "apps/common/data_parallel_note.h"
 #include "apps/common/device_flag.h"
 #include "apps/common/loss_plot.h"
 #include "apps/common/progress.h"
@@ -38,6 +39,7 @@ struct Options {
                                  // --threads --device --seed --out
   std::string dataset = "mnist", data, arch;
   std::string feature_matching;  // "" = the arch's
+  std::string dtype = "float32";
   std::string compare;           // another run's --out, whose result joins the final table
   int64_t labels = 0;            // 0: 100 for the 28x28 datasets, 1000 for svhn, 4000 for cifar10
   int64_t batch = 0;             // 0: the arch's
@@ -125,10 +127,13 @@ void train(const Options& o) {
   settings.real_target = o.smooth;
   settings.polyak_decay = o.polyak_decay;
   settings.seed = flags.seed;
+  settings.dtype = o.dtype == "float64" ? kFloat64 : kFloat32;
   if (flags.epochs > 0) settings.epochs = flags.epochs;
   if (o.learning_rate > 0) settings.learning_rate = o.learning_rate;
   if (!o.feature_matching.empty()) settings.squared_feature_matching = o.feature_matching == "squared";
   const int64_t batch = o.batch > 0 ? o.batch : architecture.batch_size;
+  const nn::DataParallel parallel;  // under mpirun each rank takes --batch / ranks of every batch
+  parallel.local_batch(batch);  // a clear error unless --batch splits evenly over the ranks
 
   const RunData run = load_run_data(o, architecture, labels);
   // The baseline takes as many steps per epoch as the GAN, so epochs compare.
@@ -153,12 +158,12 @@ void train(const Options& o) {
   Generator sample_stream(flags.seed + 4);  // the same 100 codes for every sample grid
   const Tensor fixed_z = uniform({100, kSslLatentSize}, architecture.latent_low, architecture.latent_high, sample_stream);
   std::printf("%s on %s (%s): %lld labels, %lld %s training images, %lld test images, batch %lld, "
-              "%lld iterations per epoch, %d threads, %s\n",
+              "%lld iterations per epoch, %d threads, %s%s\n",
               o.baseline ? "baseline (labeled images only)" : "semi-supervised GAN", o.dataset.c_str(),
               arch_name.c_str(), static_cast<long long>(labels), static_cast<long long>(run.train.size()),
               o.baseline ? "labeled" : "unlabeled", static_cast<long long>(run.test.size()),
               static_cast<long long>(batch), static_cast<long long>(iterations_per_epoch), num_threads(),
-              device.str().c_str());
+              device.str().c_str(), ranks_note(parallel, batch).c_str());
 
   TrainingLoop loop(settings.epochs, iterations_per_epoch, checkpoint, "try a lower --lr");
   Progress progress(planned_steps(loop, flags));
@@ -181,13 +186,13 @@ void train(const Options& o) {
     epoch = sampler.epoch(trainer.epoch);
   };
   loop.step = [&](int64_t batch_index) {
-    const Tensor labeled_rows = epoch.labeled.select(0, batch_index);
+    const Tensor labeled_rows = parallel.shard(epoch.labeled.select(0, batch_index));
     const Tensor labeled = data::gather_rows(run.train.images, labeled_rows).to(device);
     const Tensor labels_batch = data::gather_rows(run.train.labels, labeled_rows).to(device);
     Tensor unlabeled, matching;
     if (!o.baseline) {
-      unlabeled = data::gather_rows(run.train.images, epoch.unlabeled.select(0, batch_index)).to(device);
-      matching = data::gather_rows(run.train.images, epoch.matching.select(0, batch_index)).to(device);
+      unlabeled = data::gather_rows(run.train.images, parallel.shard(epoch.unlabeled.select(0, batch_index))).to(device);
+      matching = data::gather_rows(run.train.images, parallel.shard(epoch.matching.select(0, batch_index))).to(device);
     }
     const SslStepLosses losses = trainer.step(labeled, labels_batch, unlabeled, matching);
     log.append(csv_row(trainer.iteration, trainer.epoch + 1, losses.supervised, losses.unsupervised_real,
@@ -217,6 +222,7 @@ void train(const Options& o) {
     trainer.save_checkpoint(checkpoint);
   };
   const LoopResult result = run_training_loop(loop, flags, trainer.position(), progress);
+  if (!parallel.is_main()) return;  // rank 0 evaluates and writes the files
 
   if (evaluated_at != trainer.iteration) evaluate();
   if (!o.baseline) write_samples(trainer, fixed_z, flags.out + "/samples.png");
@@ -296,6 +302,8 @@ int main(int argc, char** argv) {
   app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(non_negative_number());
   app.add_option("--test-limit", o.test_limit, "test on the first N images only (0 = all)")
       ->check(non_negative_number());
+  app.add_option("--dtype", o.dtype, "float32, or float64 (slower: for exact comparisons, e.g. of 1 process and "
+                 "mpirun's ranks)")->check(CLI::IsMember({"float32", "float64"}));
   parse_errors_in_one_line(app, "ssl");
   CLI11_PARSE(app, argc, argv);
   return run_reporting_errors("ssl", [&] { train(o); });

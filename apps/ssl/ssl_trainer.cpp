@@ -58,12 +58,15 @@ SslTrainer::SslTrainer(const SslSettings& settings, Device device)
   discriminator = make_ssl_discriminator(settings.arch, init_stream_, layer_noise_stream_);
   Generator unused_init(0);
   averaged_discriminator_ = make_ssl_discriminator(settings.arch, unused_init, layer_noise_stream_);
-  generator->to(device);
-  discriminator->to(device);
-  averaged_discriminator_->to(device);
+  generator->to(settings.dtype).to(device);
+  discriminator->to(settings.dtype).to(device);
+  averaged_discriminator_->to(settings.dtype).to(device);
+  parallel_.broadcast_state(*generator);
+  parallel_.broadcast_state(*discriminator);
   trained_discriminator_parameters_ = trainable_parameters(*discriminator);
   discriminator_optimizer_ = std::make_unique<optim::Adam>(trained_discriminator_parameters_, adam_options(settings));
-  generator_optimizer_ = std::make_unique<optim::Adam>(trainable_parameters(*generator), adam_options(settings));
+  generator_parameters_ = trainable_parameters(*generator);
+  generator_optimizer_ = std::make_unique<optim::Adam>(generator_parameters_, adam_options(settings));
   check(settings.lr_decay_fraction >= 0 && settings.lr_decay_fraction <= 1,
         "SslTrainer: lr_decay_fraction must be in [0, 1], got ", settings.lr_decay_fraction);
   if (settings.lr_decay_fraction > 0) {
@@ -77,13 +80,15 @@ SslTrainer::SslTrainer(const SslSettings& settings, Device device)
 }
 
 void SslTrainer::initialize(const Tensor& images) {
-  discriminator->initialize_from_batch(images.to(device_));
+  discriminator->initialize_from_batch(model_input(images));
   if (!settings_.baseline) generator->initialize_from_batch(latent(images.size(0), latent_stream_));
+  parallel_.broadcast_state(*generator);
+  parallel_.broadcast_state(*discriminator);
 }
 
 Tensor SslTrainer::latent(int64_t n, Generator& stream) const {
   return uniform({n, kSslLatentSize}, architecture_.latent_low, architecture_.latent_high, stream,
-                 {kFloat32, device_});
+                 {settings_.dtype, device_});
 }
 
 void SslTrainer::set_discriminator_frozen(bool frozen) {
@@ -98,19 +103,27 @@ void SslTrainer::start_epoch(int64_t epoch_index) {
 
 double SslTrainer::learning_rate() const { return discriminator_optimizer_->lr(); }
 
-SslStepLosses SslTrainer::step(const Tensor& labeled, const Tensor& labels, const Tensor& unlabeled,
-                               const Tensor& matching) {
+Tensor SslTrainer::model_input(const Tensor& x) const {
+  return x.defined() ? x.to(device_).to(settings_.dtype) : x;
+}
+
+SslStepLosses SslTrainer::step(const Tensor& labeled_batch, const Tensor& labels, const Tensor& unlabeled_batch,
+                               const Tensor& matching_batch) {
+  const Tensor labeled = model_input(labeled_batch), unlabeled = model_input(unlabeled_batch),
+               matching = model_input(matching_batch);
   SslStepLosses losses;
+  nn::GlobalBatchStep global_batch(parallel_);  // noise, z, batch norm, feature means: as for the global batch
   discriminator_optimizer_->zero_grad();
   if (settings_.baseline) {
     check(!unlabeled.defined() && !matching.defined(), "SslTrainer: the baseline must not see unlabeled images");
     const Tensor logits = discriminator->classify(labeled).logits;
     const Tensor loss = F::cross_entropy(logits, labels);
     loss.backward();
+    parallel_.average_gradients(trained_discriminator_parameters_);
     discriminator_optimizer_->step();
     polyak_->update();
-    losses.supervised = loss.item();
-    losses.labeled_accuracy = accuracy_of(logits, labels);
+    losses.supervised = parallel_.mean(loss.item());
+    losses.labeled_accuracy = parallel_.mean(accuracy_of(logits, labels));
     ++iteration;
     return losses;
   }
@@ -130,6 +143,7 @@ SslStepLosses SslTrainer::step(const Tensor& labeled, const Tensor& labels, cons
     generated_logits = discriminator->classify(generated).logits;
   } else {  // every example is independent: one pass with bigger matrix products
     const int64_t n_labeled = labeled.size(0);
+    nn::GlobalBatchStep stacked(parallel_, {n_labeled, n, n});  // three batches in one
     const Tensor logits = discriminator->classify(cat({labeled, unlabeled, generated}, 0)).logits;
     labeled_logits = logits.narrow(0, 0, n_labeled);
     unlabeled_logits = logits.narrow(0, n_labeled, n);
@@ -138,6 +152,7 @@ SslStepLosses SslTrainer::step(const Tensor& labeled, const Tensor& labels, cons
   const F::DiscriminatorLoss loss = F::semi_supervised_discriminator_loss(
       labeled_logits, labels, Tensor(), unlabeled_logits, generated_logits, loss_options_);
   loss.total.backward();
+  parallel_.average_gradients(trained_discriminator_parameters_);
   discriminator_optimizer_->step();
   polyak_->update();
 
@@ -154,14 +169,15 @@ SslStepLosses SslTrainer::step(const Tensor& labeled, const Tensor& labels, cons
   const Tensor generator_loss =
       F::feature_matching_loss(real_features, generated_features, settings_.squared_feature_matching);
   generator_loss.backward();
+  parallel_.average_gradients(generator_parameters_);
   generator_optimizer_->step();
   set_discriminator_frozen(false);
 
-  losses.supervised = loss.supervised.item();
-  losses.unsupervised_real = loss.unsupervised_real.item();
-  losses.unsupervised_fake = loss.unsupervised_fake.item();
-  losses.generator = generator_loss.item();
-  losses.labeled_accuracy = accuracy_of(labeled_logits, labels);
+  losses.supervised = parallel_.mean(loss.supervised.item());
+  losses.unsupervised_real = parallel_.mean(loss.unsupervised_real.item());
+  losses.unsupervised_fake = parallel_.mean(loss.unsupervised_fake.item());
+  losses.generator = parallel_.mean(generator_loss.item());
+  losses.labeled_accuracy = parallel_.mean(accuracy_of(labeled_logits, labels));
   ++iteration;
   return losses;
 }
@@ -181,7 +197,7 @@ ConfusionMatrix SslTrainer::evaluate(const data::Dataset& test, bool polyak_aver
   const int64_t chunk = 500;
   for (int64_t start = 0; start < test.size(); start += chunk) {
     const int64_t count = std::min(chunk, test.size() - start);
-    const Tensor images = test.images.narrow(0, start, count).to(device_);
+    const Tensor images = model_input(test.images.narrow(0, start, count));
     const std::vector<int64_t> predicted = argmax(model->forward(images), 1).to(Device::cpu()).to_vector<int64_t>();
     const std::vector<int64_t> truth = test.labels.narrow(0, start, count).contiguous().to_vector<int64_t>();
     for (int64_t i = 0; i < count; ++i) ++confusion.counts[truth[i] * kSslClasses + predicted[i]];
@@ -193,7 +209,7 @@ ConfusionMatrix SslTrainer::evaluate(const data::Dataset& test, bool polyak_aver
 Tensor SslTrainer::sample(const Tensor& z) {
   NoGradGuard no_grad;
   generator->eval();
-  Tensor images = generator->forward(z.to(device_));
+  Tensor images = generator->forward(model_input(z)).to(kFloat32);
   generator->train();
   return images;
 }

@@ -11,6 +11,7 @@
 #include "apps/ssl/ssl_models.h"
 #include "apps/ssl/ssl_report.h"
 #include "data/dataset.h"
+#include "nn/data_parallel.h"
 #include "nn/semi_supervised_losses.h"
 #include "optim/optim.h"
 #include "optim/polyak_average.h"
@@ -30,6 +31,7 @@ struct SslSettings {
   int64_t epochs = 300;           // the run's length, for the learning-rate decay
   double lr_decay_fraction = 0;   // decay linearly to 0 over this last part of the epochs
   uint64_t seed = 1;
+  DType dtype = kFloat32;  // float64: slower, for checks where float32 rounding would blur the comparison
 
   static SslSettings defaults_for(const SslArchitecture& architecture);
 };
@@ -47,7 +49,8 @@ class SslTrainer {
   // of training images (the original uses 500); called once, before training.
   void initialize(const Tensor& images);
 
-  // One iteration. GAN: D step on the labeled, unlabeled and generated
+  // One iteration on this rank's rows of each global batch (all of them
+  // without mpirun; nn/data_parallel.h), reporting the global batches' losses. GAN: D step on the labeled, unlabeled and generated
   // batches, Polyak update, then G step (feature matching against `matching`,
   // D frozen). Baseline: a D step on the labeled batch alone; `unlabeled` and
   // `matching` must be undefined.
@@ -77,13 +80,15 @@ class SslTrainer {
 
  private:
   void set_discriminator_frozen(bool frozen);
+  Tensor model_input(const Tensor& x) const;  // on the device, in the models' dtype
 
   SslSettings settings_;
   SslArchitecture architecture_;
   Device device_;
+  nn::DataParallel parallel_;  // mpirun's ranks (nn/data_parallel.h); one without mpirun
   Generator init_stream_, latent_stream_, layer_noise_stream_;
   std::shared_ptr<SslDiscriminator> averaged_discriminator_;  // holds the Polyak average for evaluation
-  std::vector<Tensor> trained_discriminator_parameters_;
+  std::vector<Tensor> trained_discriminator_parameters_, generator_parameters_;
   std::unique_ptr<optim::Adam> generator_optimizer_, discriminator_optimizer_;
   std::unique_ptr<optim::LinearDecay> generator_schedule_, discriminator_schedule_;  // null: constant lr
   std::unique_ptr<optim::PolyakAverage> polyak_;
