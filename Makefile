@@ -274,7 +274,7 @@ debug:
 
 asan:
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-suppressions.txt \
-	  $(MAKE) --no-print-directory MODE=asan test
+	  $(MAKE) --no-print-directory MODE=asan TEST_ARGS=--test-suite-exclude=data-parallel test
 
 clean:
 	rm -rf build

@@ -107,6 +107,10 @@ std::string proc_file(const std::string& path) {
 
 }  // namespace
 
+// make asan leaves this suite out (TEST_ARGS there): OpenMPI's own buffers in
+// the mpirun-launched ranks are not yet known to run clean under LeakSanitizer.
+TEST_SUITE_BEGIN("data-parallel");
+
 TEST_CASE("the data-parallel cases of tests/distributed pass on 2 ranks") {
   const char* build = std::getenv("GS_BUILD_DIR");
   const std::string binary = std::string(build ? build : "build") + "/tests/gradschool_distributed_tests";
@@ -212,3 +216,5 @@ TEST_CASE("a killed rank ends the run within seconds and the last checkpoint sur
                                     "--max-steps 12 --out " + out.path())
             .status == 0);
 }
+
+TEST_SUITE_END();
