@@ -9,6 +9,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdlib>
+#include <map>
 
 #include "tensor/error.h"
 
@@ -62,7 +63,26 @@ void in_pieces(const Tensor& host, Collective collective) {
     collective(base + start * dtype_size(host.dtype()), static_cast<int>(std::min(piece, total - start)));
 }
 
+std::map<DeviceType, DeviceCollectives>& device_collectives() {
+  static std::map<DeviceType, DeviceCollectives> registered;
+  return registered;
+}
+
+const DeviceCollectives* collectives_for(const Tensor& t) {
+  const auto found = device_collectives().find(t.device().type);
+  return found == device_collectives().end() ? nullptr : &found->second;
+}
+
 }  // namespace
+
+void register_device_collectives(DeviceType type, DeviceCollectives collectives) {
+  device_collectives()[type] = collectives;
+}
+
+std::string collectives_name(DeviceType type) {
+  const auto found = device_collectives().find(type);
+  return found == device_collectives().end() ? "MPI" : found->second.name;
+}
 
 ProcessGroup::ProcessGroup() {
   if (!launched_as_a_job()) return;
@@ -84,13 +104,19 @@ void ProcessGroup::all_reduce(Tensor& t, ReduceKind kind) {
   check(kind == ReduceKind::Sum || is_floating(t.dtype()), "all_reduce: a mean needs a floating tensor, got ",
         dtype_name(t.dtype()));
   const auto start = std::chrono::steady_clock::now();
-  Tensor host = host_side(t, "all_reduce");
-  in_pieces(host, [&](void* data, int count) {
-    check_mpi(MPI_Allreduce(MPI_IN_PLACE, data, count, mpi_type(host.dtype()), MPI_SUM, MPI_COMM_WORLD),
-              "MPI_Allreduce");
-  });
-  if (kind == ReduceKind::Mean) host.mul_(1.0 / size_);
-  if (!t.device().is_cpu()) t.copy_(host.to(t.device()));
+  if (const DeviceCollectives* device = collectives_for(t)) {
+    check(t.is_contiguous(), "all_reduce: needs a contiguous tensor");
+    device->all_reduce_sum(t, *this);
+    if (kind == ReduceKind::Mean) t.mul_(1.0 / size_);
+  } else {
+    Tensor host = host_side(t, "all_reduce");
+    in_pieces(host, [&](void* data, int count) {
+      check_mpi(MPI_Allreduce(MPI_IN_PLACE, data, count, mpi_type(host.dtype()), MPI_SUM, MPI_COMM_WORLD),
+                "MPI_Allreduce");
+    });
+    if (kind == ReduceKind::Mean) host.mul_(1.0 / size_);
+    if (!t.device().is_cpu()) t.copy_(host.to(t.device()));
+  }
   ++statistics_.all_reduces;
   statistics_.bytes += t.numel() * static_cast<int64_t>(dtype_size(t.dtype()));
   statistics_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -113,6 +139,10 @@ int64_t ProcessGroup::all_reduce_max(int64_t value) {
 void ProcessGroup::broadcast(Tensor& t, int root) {
   if (size_ == 1 || t.numel() == 0) return;
   check(root >= 0 && root < size_, "broadcast: root ", root, " is not a rank of this group of ", size_);
+  if (const DeviceCollectives* device = collectives_for(t)) {
+    check(t.is_contiguous(), "broadcast: needs a contiguous tensor");
+    return device->broadcast(t, root, *this);
+  }
   Tensor host = host_side(t, "broadcast");
   in_pieces(host, [&](void* data, int count) {
     check_mpi(MPI_Bcast(data, count, mpi_type(host.dtype()), root, MPI_COMM_WORLD), "MPI_Bcast");

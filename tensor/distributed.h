@@ -7,6 +7,7 @@
 // Tensors on a CUDA device are staged through host memory.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "tensor/tensor.h"
@@ -48,6 +49,18 @@ class ProcessGroup {
   int rank_ = 0, size_ = 1;
   Statistics statistics_;
 };
+
+// How tensors on another device type are reduced across ranks without a trip
+// through host memory: the CUDA backend registers NCCL (tensor/cuda/collectives.cu).
+// Without one, a device tensor is copied to the host, reduced by MPI and copied back.
+struct DeviceCollectives {
+  void (*all_reduce_sum)(const Tensor& t, ProcessGroup& group) = nullptr;  // in place
+  void (*broadcast)(const Tensor& t, int root, ProcessGroup& group) = nullptr;
+  const char* name = "";  // "NCCL"
+};
+void register_device_collectives(DeviceType type, DeviceCollectives collectives);
+// The name of what reduces `type`'s tensors: "MPI" (through the host) or the registered one.
+std::string collectives_name(DeviceType type);
 
 // The group of this process: MPI_COMM_WORLD when started by mpirun (OpenMPI's
 // OMPI_COMM_WORLD_SIZE, or PMI/PMIx variables, are set), else a group of one.

@@ -16,6 +16,9 @@
 #include "tensor/backend.h"
 #include "tensor/cuda/cuda_check.h"
 #include "tensor/dispatch.h"
+#include "tensor/distributed.h"
+
+struct ncclComm;  // NCCL's communicator (nccl.h: typedef struct ncclComm* ncclComm_t)
 
 namespace gs::cuda {
 
@@ -84,7 +87,14 @@ class CudaBackend final : public Backend {
   void adam_update(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
                    const AdamUpdate& update) override;
 
+  // Across the ranks of `group`, in place on this GPU through NCCL, on this
+  // backend's stream (tensor/cuda/collectives.cu; built when NCCL is found).
+  void all_reduce_sum(const Tensor& t, ProcessGroup& group);
+  void broadcast(const Tensor& t, int root, ProcessGroup& group);
+
  private:
+  // The NCCL communicator of this GPU's rank, set up on first use.
+  ncclComm* communicator(ProcessGroup& group);
   // Makes this backend's GPU current for the calls of one entry.
   class DeviceGuard {
    public:
@@ -99,6 +109,7 @@ class CudaBackend final : public Backend {
   int max_blocks_ = 1;
   cudaStream_t stream_ = nullptr;
   cublasHandle_t blas_ = nullptr;
+  ncclComm* nccl_ = nullptr;
   CachingAllocator allocator_;
 };
 

@@ -7,6 +7,11 @@
 
 #include <cmath>
 
+#include <nccl.h>  // the emulated one: its collective count
+
+#include <map>
+#include <memory>
+
 #include "apps/common/mnist_models.h"
 #include "nn/data_parallel.h"
 #include "nn/nn.h"
@@ -174,56 +179,108 @@ TEST_CASE("batch_mean and all_reduce_mean are the global batch's mean, with its 
   CHECK(relative_difference(x.grad(), parallel.shard(x_all.grad()) * 2.0) < 1e-14);
 }
 
-TEST_CASE("DCGAN: the averaged gradient of 2 ranks x 32 images equals the 64-image gradient") {
-  ProcessGroup& g = group();
-  nn::DataParallel parallel(g);
-  Generator init(5);
-  auto generator = apps::make_dcgan_generator(init);
-  auto discriminator = apps::make_dcgan_discriminator(init);
-  apps::dcgan_init(*generator, init);
-  apps::dcgan_init(*discriminator, init);
-  const Tensor real_all = tanh(testing::random_leaf({64, 1, 28, 28}, 31)).to(kFloat32).detach();
+namespace {
 
-  // One D step's and one G step's losses (as apps/mnist_gan/gan_trainer.cpp), gradients of both models.
-  auto gradients = [&](const Tensor& real, bool sharded) {
-    for (Tensor& p : generator->parameters()) p.zero_grad();
-    for (Tensor& p : discriminator->parameters()) p.zero_grad();
-    Generator noise(9);
-    std::vector<Tensor> result;
-    {
-      std::unique_ptr<nn::GlobalBatchStep> step = sharded ? std::make_unique<nn::GlobalBatchStep>(parallel) : nullptr;
-      const Tensor z = randn({real.size(0), apps::kLatentSize}, noise);
-      const Tensor fake = generator->forward(z);
-      const Tensor logits_real = discriminator->forward(real), logits_fake = discriminator->forward(fake.detach());
-      const Tensor loss_d = F::binary_cross_entropy_with_logits(logits_real, ones_like(logits_real)) +
-                            F::binary_cross_entropy_with_logits(logits_fake, zeros_like(logits_fake));
-      loss_d.backward();
-      const Tensor logits_generated = discriminator->forward(fake);
-      F::binary_cross_entropy_with_logits(logits_generated, ones_like(logits_generated)).backward();
-    }
-    std::vector<Tensor> parameters = discriminator->parameters();
-    for (const Tensor& p : generator->parameters()) parameters.push_back(p);
-    if (sharded) parallel.average_gradients(parameters);
-    std::vector<std::string> names;
-    for (const auto& [name, p] : discriminator->named_parameters()) names.push_back("D." + name);
-    for (const auto& [name, p] : generator->named_parameters()) names.push_back("G." + name);
-    for (const Tensor& p : parameters) result.push_back(p.grad().clone());
-    return std::make_pair(names, result);
-  };
-  const auto [names, whole] = gradients(real_all, false);
-  const auto [unused, averaged] = gradients(parallel.shard(real_all), true);
-  for (size_t i = 0; i < whole.size(); ++i) {
-    CAPTURE(names[i]);
-    // A bias right before a batch norm has gradient 0 (the norm subtracts
-    // it): both are rounding noise, far below the layer's weight gradient.
-    const bool feeds_batch_norm = names[i] == "D.2.bias" || names[i] == "D.5.bias" || names[i] == "G.4.bias" ||
-                                  names[i] == "G.7.bias";
-    if (feeds_batch_norm) {
-      const double weight_scale = std::sqrt((whole[i - 1] * whole[i - 1]).sum().item());
-      CHECK(std::sqrt((averaged[i] * averaged[i]).sum().item()) < 1e-4 * weight_scale);
-      CHECK(std::sqrt((whole[i] * whole[i]).sum().item()) < 1e-4 * weight_scale);
+// One D step's and one G step's gradients of both DCGAN models (the losses
+// of apps/mnist_gan/gan_trainer.cpp), by parameter name: of the whole batch
+// `real` without `parallel`, else of this rank's rows averaged over the ranks.
+std::map<std::string, Tensor> dcgan_gradients(nn::Sequential& generator, nn::Sequential& discriminator,
+                                              const Tensor& real, const nn::DataParallel* parallel) {
+  for (Tensor& p : generator.parameters()) p.zero_grad();
+  for (Tensor& p : discriminator.parameters()) p.zero_grad();
+  Generator noise(9);
+  {
+    std::unique_ptr<nn::GlobalBatchStep> step = parallel ? std::make_unique<nn::GlobalBatchStep>(*parallel) : nullptr;
+    const Tensor z = randn({real.size(0), apps::kLatentSize}, noise, real.options());
+    const Tensor fake = generator.forward(z);
+    const Tensor logits_real = discriminator.forward(real), logits_fake = discriminator.forward(fake.detach());
+    const Tensor loss_d = F::binary_cross_entropy_with_logits(logits_real, ones_like(logits_real)) +
+                          F::binary_cross_entropy_with_logits(logits_fake, zeros_like(logits_fake));
+    loss_d.backward();
+    const Tensor logits_generated = discriminator.forward(fake);
+    F::binary_cross_entropy_with_logits(logits_generated, ones_like(logits_generated)).backward();
+  }
+  std::vector<Tensor> parameters = discriminator.parameters();
+  for (const Tensor& p : generator.parameters()) parameters.push_back(p);
+  if (parallel) parallel->average_gradients(parameters);
+  std::map<std::string, Tensor> gradients;
+  for (const auto& [name, p] : discriminator.named_parameters()) gradients["D." + name] = p.grad().to(Device::cpu());
+  for (const auto& [name, p] : generator.named_parameters()) gradients["G." + name] = p.grad().to(Device::cpu());
+  return gradients;
+}
+
+// Every gradient to 1e-5 relative; a bias right before a batch norm has
+// gradient 0 (the norm subtracts it): both are then rounding noise, far
+// below the layer's weight gradient.
+void expect_same_gradients(const std::map<std::string, Tensor>& averaged, const std::map<std::string, Tensor>& whole) {
+  for (const auto& [name, expected] : whole) {
+    CAPTURE(name);
+    const Tensor& actual = averaged.at(name);
+    if (name == "D.2.bias" || name == "D.5.bias" || name == "G.4.bias" || name == "G.7.bias") {
+      const Tensor& weight = whole.at(name.substr(0, name.size() - 4) + "weight");
+      const double weight_scale = std::sqrt((weight * weight).sum().item());
+      CHECK(std::sqrt((actual * actual).sum().item()) < 1e-4 * weight_scale);
+      CHECK(std::sqrt((expected * expected).sum().item()) < 1e-4 * weight_scale);
       continue;
     }
-    CHECK(relative_difference(averaged[i], whole[i]) < 1e-5);
+    CHECK(relative_difference(actual, expected) < 1e-5);
   }
+}
+
+struct Dcgan {
+  std::shared_ptr<nn::Sequential> generator, discriminator;
+  Dcgan() {
+    Generator init(5);
+    generator = apps::make_dcgan_generator(init);
+    discriminator = apps::make_dcgan_discriminator(init);
+    apps::dcgan_init(*generator, init);
+    apps::dcgan_init(*discriminator, init);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("DCGAN: the averaged gradient of 2 ranks x 32 images equals the 64-image gradient") {
+  nn::DataParallel parallel(group());
+  Dcgan gan;
+  const Tensor real_all = tanh(testing::random_leaf({64, 1, 28, 28}, 31)).to(kFloat32).detach();
+  const auto whole = dcgan_gradients(*gan.generator, *gan.discriminator, real_all, nullptr);
+  const auto averaged = dcgan_gradients(*gan.generator, *gan.discriminator, parallel.shard(real_all), &parallel);
+  expect_same_gradients(averaged, whole);
+}
+
+TEST_CASE("[cuda] CUDA tensors are all-reduced and broadcast through NCCL") {
+  ProcessGroup& g = group();
+  CHECK(collectives_name(DeviceType::CUDA) == "NCCL");
+  const Device gpu = Device::cuda(0);
+  for (int64_t n : {int64_t(0), int64_t(1), int64_t(7), int64_t(100003)}) {
+    for (DType dtype : {kFloat32, kFloat64, kInt64, DType::UInt8}) {
+      CAPTURE(n);
+      CAPTURE(dtype_name(dtype));
+      const Tensor pattern = arange(n, kFloat64) - (arange(n, kFloat64) * 0.2).to(kInt64).to(kFloat64) * 5.0;
+      const long long before = emulation::nccl_collectives();
+      Tensor t = (pattern + 10.0 * g.rank()).to(dtype).to(gpu);
+      g.all_reduce(t, ReduceKind::Sum);
+      CHECK(t.device() == gpu);
+      CHECK(same_values(t.to(Device::cpu()), pattern * 2.0 + 10.0));
+      Tensor b = (pattern + 3.0 * g.rank()).to(dtype).to(gpu);
+      g.broadcast(b, 1);
+      CHECK(same_values(b.to(Device::cpu()), pattern + 3.0));
+      CHECK(emulation::nccl_collectives() == before + (n == 0 ? 0 : 2));
+    }
+  }
+}
+
+TEST_CASE("[cuda] DCGAN on the GPU: 2 ranks x 32 through NCCL equal the 64-image gradient on the CPU") {
+  nn::DataParallel parallel(group());
+  Dcgan gan;
+  const Tensor real_all = tanh(testing::random_leaf({64, 1, 28, 28}, 31)).to(kFloat32).detach();
+  const auto whole = dcgan_gradients(*gan.generator, *gan.discriminator, real_all, nullptr);
+  gan.generator->to(Device::cuda(0));
+  gan.discriminator->to(Device::cuda(0));
+  const long long before = emulation::nccl_collectives();
+  const auto averaged =
+      dcgan_gradients(*gan.generator, *gan.discriminator, parallel.shard(real_all).to(Device::cuda(0)), &parallel);
+  CHECK(emulation::nccl_collectives() > before);
+  expect_same_gradients(averaged, whole);
 }
