@@ -196,6 +196,23 @@ TEST_CASE("ssl (mnist-mlp): 2 ranks equal 1 process for 20 iterations") {
   expect_checkpoints_close(two.file("checkpoint.safetensors"), one.file("checkpoint.safetensors"), 1e-4);
 }
 
+TEST_CASE("mnist_classifier: 2 ranks train like 1 process (float32, 5 iterations)") {
+  TempDir data, one, two;
+  testing::write_mnist_fixture(data, 640, 100);
+  const std::string arguments = "--data " + data.path() + " --batch 64 --threads 1 --max-steps 5";
+  REQUIRE(in_one_process("mnist_classifier", arguments + " --out " + one.path()).status == 0);
+  const testing::ProgramRun ranks = on_two_ranks("mnist_classifier", arguments + " --out " + two.path());
+  INFO(ranks.output);
+  REQUIRE(ranks.status == 0);
+  // float32 after 5 Adam steps: the sums over 32 + 32 rows round differently,
+  // nothing more; the loss is compared (an accuracy would jump by a whole image).
+  const auto rows_two = log_values(two.file("log.csv")), rows_one = log_values(one.file("log.csv"));
+  REQUIRE(rows_two.size() == 1);
+  REQUIRE(rows_one.size() == 1);
+  CHECK(rows_two[0][1] == 5);  // epoch, iteration, train_loss, ...
+  CHECK(std::abs(rows_two[0][2] - rows_one[0][2]) <= 1e-3 * rows_one[0][2]);
+}
+
 TEST_CASE("a --batch that does not split over the ranks is one clear error") {
   TempDir data, out;
   testing::write_mnist_fixture(data, 128, 10);
