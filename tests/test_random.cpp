@@ -63,6 +63,22 @@ TEST_CASE("a normal fill is philox_normal element by element, for any length and
   }
 }
 
+TEST_CASE("uniform and Bernoulli fills are philox_word element by element, for any length and offset") {
+  for (int64_t n : {1, 2, 3, 5, 1001}) {
+    Generator gen(13);
+    gen.set_state(13, 7);
+    const std::vector<double> uniforms = uniform({n}, -1.0, 3.0, gen, kFloat64).to_vector<double>();
+    const std::vector<double> coins = bernoulli({n}, 0.3, gen, kFloat64).to_vector<double>();
+    const uint64_t coin_offset = 7 + static_cast<uint64_t>((n + 3) / 4);
+    for (int64_t i = 0; i < n; ++i) {
+      CAPTURE(n);
+      CAPTURE(i);
+      CHECK(uniforms[i] == uniform_value(philox_word(13, 7, i), -1.0, 3.0));
+      CHECK(coins[i] == (bernoulli_value(philox_word(13, coin_offset, i), 0.3) ? 1.0 : 0.0));
+    }
+  }
+}
+
 TEST_CASE("distributions have the right moments") {
   Generator gen(3);
   const int64_t n = 200000;

@@ -21,6 +21,16 @@ void normal_fill(T* o, int64_t n, uint64_t seed, uint64_t offset, double mean, d
   });
 }
 
+// Uniform and Bernoulli fills likewise compute each Philox block once for its
+// four elements (philox_word(seed, offset, i) is word i % 4 of block i / 4).
+template <typename T, typename Value>
+void block_fill(T* o, int64_t n, uint64_t seed, uint64_t offset, Value value) {
+  parallel_for((n + 3) / 4, n * 16, [&](int64_t j) {
+    const PhiloxBlock block = philox_block(seed, offset + static_cast<uint64_t>(j));
+    for (int64_t k = 0; k < 4 && 4 * j + k < n; ++k) o[4 * j + k] = value(block.word[k]);
+  });
+}
+
 }  // namespace
 
 void CpuBackend::random(RandomKind kind, const Tensor& out, uint64_t seed, uint64_t offset, double a, double b) {
@@ -28,14 +38,15 @@ void CpuBackend::random(RandomKind kind, const Tensor& out, uint64_t seed, uint6
   dispatch_floating(out.dtype(), "random", [&](auto tag) {
     using T = decltype(tag);
     T* o = out.data<T>();  // contiguous
-    if (kind == RandomKind::Normal) return normal_fill(o, out.numel(), seed, offset, a, b);
-    parallel_for(out.numel(), out.numel() * 16, [&](int64_t i) {
-      switch (kind) {
-        case RandomKind::Uniform: o[i] = static_cast<T>(uniform_value(philox_word(seed, offset, i), a, b)); break;
-        case RandomKind::Normal: break;  // normal_fill
-        case RandomKind::Bernoulli: o[i] = bernoulli_value(philox_word(seed, offset, i), a) ? T(1) : T(0); break;
-      }
-    });
+    switch (kind) {
+      case RandomKind::Normal: return normal_fill(o, out.numel(), seed, offset, a, b);
+      case RandomKind::Uniform:
+        return block_fill(o, out.numel(), seed, offset,
+                          [&](uint32_t word) { return static_cast<T>(uniform_value(word, a, b)); });
+      case RandomKind::Bernoulli:
+        return block_fill(o, out.numel(), seed, offset,
+                          [&](uint32_t word) { return bernoulli_value(word, a) ? T(1) : T(0); });
+    }
   });
 }
 
