@@ -1,5 +1,8 @@
 // Random fills: element i is a pure function of (seed, offset, i) via Philox,
 // so the result does not depend on the thread count or the device.
+#include <algorithm>
+#include <vector>
+
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/profile.h"
 #include "tensor/parallel.h"
@@ -18,6 +21,25 @@ void normal_fill(T* o, int64_t n, uint64_t seed, uint64_t offset, double mean, d
     double normals[4];
     philox_normals(seed, offset + static_cast<uint64_t>(j), normals);
     for (int64_t k = 0; k < 4 && 4 * j + k < n; ++k) o[4 * j + k] = static_cast<T>(normal_value(normals[k], mean, stddev));
+  });
+}
+
+// float32: Box-Muller in float (philox.h: box_muller_float), in two passes
+// per chunk, the Philox words first, then a loop of plain float arithmetic
+// that the compiler vectorises.
+template <>
+void normal_fill<float>(float* o, int64_t n, uint64_t seed, uint64_t offset, double mean, double stddev) {
+  const int64_t blocks = (n + 3) / 4;
+  parallel_for_chunks(blocks, [&](int64_t begin, int64_t end) {
+    std::vector<uint32_t> words(4 * (end - begin));
+    for (int64_t j = begin; j < end; ++j) {
+      const PhiloxBlock block = philox_block(seed, offset + static_cast<uint64_t>(j));
+      for (int k = 0; k < 4; ++k) words[4 * (j - begin) + k] = block.word[k];
+    }
+    std::vector<float> normals(words.size());
+    for (size_t i = 0; i < words.size(); i += 2) box_muller_float(words[i], words[i + 1], normals[i], normals[i + 1]);
+    const int64_t first = 4 * begin, count = std::min<int64_t>(n - first, static_cast<int64_t>(normals.size()));
+    for (int64_t i = 0; i < count; ++i) o[first + i] = static_cast<float>(normal_value(normals[i], mean, stddev));
   });
 }
 

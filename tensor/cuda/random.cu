@@ -2,6 +2,8 @@
 // (seed, offset, i) as on the CPU (tensor/kernels/philox.h), so uniform and
 // Bernoulli draws (dropout masks) are bit-identical on both devices, and
 // normal draws agree to the last bits of the device's sin, cos and log.
+#include <type_traits>
+
 #include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/launch.h"
 #include "tensor/kernels/philox.h"
@@ -21,13 +23,22 @@ __global__ void bernoulli_kernel(int64_t count, T* out, uint64_t seed, uint64_t 
     out[i] = bernoulli_value(philox_word(seed, offset, i), p) ? T(1) : T(0);
 }
 
-// One thread per Philox block: its four normals go to elements 4j .. 4j+3.
+// One thread per Philox block: its four normals go to elements 4j .. 4j+3
+// (float32 in float, box_muller_float, as the CPU does).
 template <typename T>
 __global__ void normal_kernel(int64_t count, T* out, uint64_t seed, uint64_t offset, double mean, double stddev) {
   const int64_t blocks = (count + 3) / 4;
   for (int64_t j = global_thread_index(); j < blocks; j += grid_stride()) {
     double normals[4];
-    philox_normals(seed, offset + static_cast<uint64_t>(j), normals);
+    if constexpr (std::is_same_v<T, float>) {
+      const PhiloxBlock block = philox_block(seed, offset + static_cast<uint64_t>(j));
+      float pair[4];
+      box_muller_float(block.word[0], block.word[1], pair[0], pair[1]);
+      box_muller_float(block.word[2], block.word[3], pair[2], pair[3]);
+      for (int k = 0; k < 4; ++k) normals[k] = pair[k];
+    } else {
+      philox_normals(seed, offset + static_cast<uint64_t>(j), normals);
+    }
     for (int64_t k = 0; k < 4 && 4 * j + k < count; ++k) out[4 * j + k] = static_cast<T>(normal_value(normals[k], mean, stddev));
   }
 }

@@ -25,6 +25,7 @@ GS_HOST_DEVICE inline float abs(float x) { return ::fabsf(x); }
 GS_HOST_DEVICE inline double abs(double x) { return ::fabs(x); }
 GS_HOST_DEVICE inline double sin(double x) { return ::sin(x); }
 GS_HOST_DEVICE inline double cos(double x) { return ::cos(x); }
+GS_HOST_DEVICE inline float fma(float a, float b, float c) { return ::fmaf(a, b, c); }
 GS_HOST_DEVICE inline double fma(double a, double b, double c) { return ::fma(a, b, c); }
 
 }  // namespace gs::kernels
