@@ -280,8 +280,9 @@ bench: deps
 data:
 	@bash scripts/fetch-data.sh $(DATASETS)
 
-# Each harness runs FUZZ_SECONDS from its seed corpus (tests/fuzz/corpus/<name>, copied
-# to build/fuzz/corpus/ so new inputs stay out of the tree); scripts/fuzz.sh reports.
+# Each harness runs FUZZ_SECONDS from its seed corpus (written by make_seeds into
+# build/fuzz/seeds/<name>, copied to build/fuzz/corpus/<name>, where new inputs
+# collect outside the tree); scripts/fuzz.sh reports.
 fuzz:
 	@bash scripts/install-deps.sh clang libclang-rt-14-dev libomp-14-dev
 	@$(MAKE) --no-print-directory MODE=fuzz $(PARALLEL) fuzz-binaries

@@ -13,7 +13,11 @@ seconds="${2:-60}"
 shift $(( $# < 2 ? $# : 2 ))
 only=("$@")
 findings="$build/findings"
+seeds="$build/seeds"
 mkdir -p "$findings"
+# The seed corpora: a few small valid files of each format, written by the
+# project's own writers (tests/fuzz/make_seeds.cpp), never committed.
+"$build/fuzz/make_seeds" "$seeds" || exit 1
 status=0
 printf '%-18s %12s %8s %8s %8s  %s\n' harness executions edges features corpus findings
 for binary in "$build"/fuzz/fuzz_*; do
@@ -22,7 +26,7 @@ for binary in "$build"/fuzz/fuzz_*; do
   if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then continue; fi
   corpus="$build/corpus/$name"
   mkdir -p "$corpus"
-  [ -d "tests/fuzz/corpus/$name" ] && cp -n "tests/fuzz/corpus/$name"/* "$corpus"/ 2>/dev/null
+  [ -d "$seeds/$name" ] && cp -n "$seeds/$name"/* "$corpus"/ 2>/dev/null
   log="$build/$name.log"
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     "$binary" -max_total_time="$seconds" -runs=1000000 -rss_limit_mb=2048 -malloc_limit_mb=512 -max_len=65536 \

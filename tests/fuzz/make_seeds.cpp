@@ -1,6 +1,7 @@
-// Writes the seed corpora of the fuzz harnesses (tests/fuzz/corpus/<harness>/)
-// with the project's own writers: a few small valid files of each format.
-//   build/fuzz/fuzz/make_seeds tests/fuzz/corpus
+// Writes the seed corpora of the fuzz harnesses (CORPUS_DIR/<harness>/) with
+// the project's own writers: a few small valid files of each format.
+// scripts/fuzz.sh runs it before every campaign:
+//   build/fuzz/fuzz/make_seeds build/fuzz/seeds
 #include <filesystem>
 
 #include "autograd/ops.h"
