@@ -64,6 +64,13 @@ void DataParallel::average_gradients(const std::vector<Tensor>& parameters) cons
   if (!bucket.empty()) average_bucket(group_, bucket);
 }
 
+std::vector<double> DataParallel::mean(std::vector<double> values) const {
+  if (ranks() == 1 || values.empty()) return values;
+  Tensor packed = tensor(values, {static_cast<int64_t>(values.size())});
+  group_.all_reduce(packed, ReduceKind::Mean);
+  return packed.to_vector<double>();
+}
+
 GlobalBatchStep::GlobalBatchStep(const DataParallel& parallel, std::vector<int64_t> segments)
     : draws_(parallel.rank(), parallel.ranks(), std::move(segments)), outer_(active_group) {
   if (parallel.ranks() > 1) active_group = &parallel.group();

@@ -50,8 +50,9 @@ class DataParallel {
   // Gradients travel in buckets of about kBucketBytes (one all-reduce each),
   // last parameters first, as backward produces them.
   void average_gradients(const std::vector<Tensor>& parameters) const;
-  // A number (a loss, an accuracy for the log) averaged over the ranks.
-  double mean(double value) const { return group_.all_reduce(value, ReduceKind::Mean); }
+  // Numbers (a step's losses and accuracies, for the log) averaged over the
+  // ranks, all in one all-reduce.
+  std::vector<double> mean(std::vector<double> values) const;
 
   static constexpr int64_t kBucketBytes = 1 << 20;
 

@@ -49,6 +49,17 @@ testing::ProgramRun in_one_process(const std::string& app, const std::string& ar
   return testing::run_command("OMP_NUM_THREADS=1 " + testing::program_path(app) + " " + arguments + " 2>&1");
 }
 
+// Trains `app` with `arguments` in one process into `one` and on 2 ranks into
+// `two`; returns what the ranks printed.
+std::string train_both_ways(const std::string& app, const std::string& arguments, const TempDir& one,
+                            const TempDir& two) {
+  REQUIRE(in_one_process(app, arguments + " --out " + one.path()).status == 0);
+  const testing::ProgramRun ranks = on_two_ranks(app, arguments + " --out " + two.path());
+  INFO(ranks.output);
+  REQUIRE(ranks.status == 0);
+  return ranks.output;
+}
+
 // The numeric columns of a log, row by row (the header dropped, the seconds column too).
 std::vector<std::vector<double>> log_values(const std::string& path) {
   std::istringstream lines(read_file(path));
@@ -163,11 +174,8 @@ TEST_CASE("mnist_gan: 2 ranks x 32 equal 1 process x 64 for 20 iterations, and -
   TempDir data, one, two, two_then_one, one_then_two;
   testing::write_mnist_fixture(data, 1280, 10);
   const std::string arguments = "--data " + data.path() + " --batch 64 --threads 1 --dtype float64 --sample-every 0";
-  REQUIRE(in_one_process("mnist_gan", arguments + " --max-steps 20 --out " + one.path()).status == 0);
-  const testing::ProgramRun ranks = on_two_ranks("mnist_gan", arguments + " --max-steps 20 --out " + two.path());
-  INFO(ranks.output);
-  REQUIRE(ranks.status == 0);
-  CHECK(ranks.output.find("2 ranks x 32 of each batch") != std::string::npos);
+  const std::string output = train_both_ways("mnist_gan", arguments + " --max-steps 20", one, two);
+  CHECK(output.find("2 ranks x 32 of each batch") != std::string::npos);
   CHECK(log_values(two.file("log.csv")).size() == 20);  // rank 0 alone logs
   expect_logs_close(two.file("log.csv"), one.file("log.csv"), 1e-4);
   expect_checkpoints_close(two.file("checkpoint.safetensors"), one.file("checkpoint.safetensors"), 1e-4);
@@ -188,10 +196,7 @@ TEST_CASE("ssl (mnist-mlp): 2 ranks equal 1 process for 20 iterations") {
   testing::write_mnist_fixture(data, 1000, 100);
   const std::string arguments =
       "--data " + data.path() + " --threads 1 --dtype float64 --max-steps 20 --eval-every 0 --epochs 1";
-  REQUIRE(in_one_process("ssl", arguments + " --out " + one.path()).status == 0);
-  const testing::ProgramRun ranks = on_two_ranks("ssl", arguments + " --out " + two.path());
-  INFO(ranks.output);
-  REQUIRE(ranks.status == 0);
+  train_both_ways("ssl", arguments, one, two);
   expect_logs_close(two.file("log.csv"), one.file("log.csv"), 1e-4);
   expect_checkpoints_close(two.file("checkpoint.safetensors"), one.file("checkpoint.safetensors"), 1e-4);
 }
@@ -200,10 +205,7 @@ TEST_CASE("mnist_classifier: 2 ranks train like 1 process (float32, 5 iterations
   TempDir data, one, two;
   testing::write_mnist_fixture(data, 640, 100);
   const std::string arguments = "--data " + data.path() + " --batch 64 --threads 1 --max-steps 5";
-  REQUIRE(in_one_process("mnist_classifier", arguments + " --out " + one.path()).status == 0);
-  const testing::ProgramRun ranks = on_two_ranks("mnist_classifier", arguments + " --out " + two.path());
-  INFO(ranks.output);
-  REQUIRE(ranks.status == 0);
+  train_both_ways("mnist_classifier", arguments, one, two);
   // float32 after 5 Adam steps: the sums over 32 + 32 rows round differently,
   // nothing more; the loss is compared (an accuracy would jump by a whole image).
   const auto rows_two = log_values(two.file("log.csv")), rows_one = log_values(one.file("log.csv"));

@@ -31,8 +31,9 @@ StepResult ClassifierTrainer::step(const Tensor& images, const Tensor& labels) {
   optimizer_->step();
   ++iteration;
   StepResult result;  // of the global batch
-  result.loss = parallel_.mean(loss.item());
-  result.correct = std::llround(parallel_.group().all_reduce(static_cast<double>(count_correct(logits, labels))));
+  const std::vector<double> means = parallel_.mean({loss.item(), static_cast<double>(count_correct(logits, labels))});
+  result.loss = means[0];
+  result.correct = std::llround(means[1] * parallel_.ranks());
   return result;
 }
 

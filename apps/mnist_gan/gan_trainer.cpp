@@ -90,10 +90,13 @@ StepLosses GanTrainer::step(const Tensor& real_batch) {
   if (generator_average_) generator_average_->update();
 
   // The global batch's means (each rank's mean over equally many rows, averaged).
-  losses.discriminator = parallel_.mean(loss_d.item());
-  losses.generator = parallel_.mean(loss_g.item());
-  losses.d_real = parallel_.mean(mean(sigmoid(logits_real.detach())).item());
-  losses.d_fake = parallel_.mean(mean(sigmoid(logits_fake.detach())).item());
+  const std::vector<double> means =
+      parallel_.mean({loss_d.item(), loss_g.item(), mean(sigmoid(logits_real.detach())).item(),
+                      mean(sigmoid(logits_fake.detach())).item()});
+  losses.discriminator = means[0];
+  losses.generator = means[1];
+  losses.d_real = means[2];
+  losses.d_fake = means[3];
   ++iteration;
   return losses;
 }

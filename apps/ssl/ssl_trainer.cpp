@@ -122,8 +122,9 @@ SslStepLosses SslTrainer::step(const Tensor& labeled_batch, const Tensor& labels
     parallel_.average_gradients(trained_discriminator_parameters_);
     discriminator_optimizer_->step();
     polyak_->update();
-    losses.supervised = parallel_.mean(loss.item());
-    losses.labeled_accuracy = parallel_.mean(accuracy_of(logits, labels));
+    const std::vector<double> means = parallel_.mean({loss.item(), accuracy_of(logits, labels)});
+    losses.supervised = means[0];
+    losses.labeled_accuracy = means[1];
     ++iteration;
     return losses;
   }
@@ -173,11 +174,14 @@ SslStepLosses SslTrainer::step(const Tensor& labeled_batch, const Tensor& labels
   generator_optimizer_->step();
   set_discriminator_frozen(false);
 
-  losses.supervised = parallel_.mean(loss.supervised.item());
-  losses.unsupervised_real = parallel_.mean(loss.unsupervised_real.item());
-  losses.unsupervised_fake = parallel_.mean(loss.unsupervised_fake.item());
-  losses.generator = parallel_.mean(generator_loss.item());
-  losses.labeled_accuracy = parallel_.mean(accuracy_of(labeled_logits, labels));
+  const std::vector<double> means =
+      parallel_.mean({loss.supervised.item(), loss.unsupervised_real.item(), loss.unsupervised_fake.item(),
+                      generator_loss.item(), accuracy_of(labeled_logits, labels)});
+  losses.supervised = means[0];
+  losses.unsupervised_real = means[1];
+  losses.unsupervised_fake = means[2];
+  losses.generator = means[3];
+  losses.labeled_accuracy = means[4];
   ++iteration;
   return losses;
 }

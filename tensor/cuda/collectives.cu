@@ -64,8 +64,8 @@ void CudaBackend::all_reduce_sum(const Tensor& t, ProcessGroup& group) {
   if (t.numel() == 0) return;
   ncclComm* comm = communicator(group);
   const DeviceGuard guard(device_);
-  void* data = device_pointer(t);
-  GS_NCCL_CHECK(ncclAllReduce(data, data, static_cast<size_t>(t.numel()), nccl_type(t.dtype()), ncclSum, comm, stream_));
+  GS_NCCL_CHECK(ncclAllReduce(device_pointer(t), device_pointer(t), static_cast<size_t>(t.numel()),
+                              nccl_type(t.dtype()), ncclSum, comm, stream_));
 }
 
 void CudaBackend::broadcast(const Tensor& t, int root, ProcessGroup& group) {
@@ -73,8 +73,8 @@ void CudaBackend::broadcast(const Tensor& t, int root, ProcessGroup& group) {
   if (t.numel() == 0) return;
   ncclComm* comm = communicator(group);
   const DeviceGuard guard(device_);
-  void* data = device_pointer(t);
-  GS_NCCL_CHECK(ncclBroadcast(data, data, static_cast<size_t>(t.numel()), nccl_type(t.dtype()), root, comm, stream_));
+  GS_NCCL_CHECK(ncclBroadcast(device_pointer(t), device_pointer(t), static_cast<size_t>(t.numel()),
+                              nccl_type(t.dtype()), root, comm, stream_));
 }
 
 }  // namespace gs::cuda
