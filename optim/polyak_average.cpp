@@ -12,12 +12,25 @@ PolyakAverage::PolyakAverage(std::vector<Tensor> params, double decay) : params_
   for (const Tensor& param : params_) averages_.push_back(zeros_like(param));
 }
 
-// a <- a + (1 - decay) (p - a) = decay a + (1 - decay) p
+PolyakAverage PolyakAverage::running_mean(std::vector<Tensor> params) {
+  PolyakAverage mean(std::move(params), 0.5);
+  mean.decay_ = 0;
+  return mean;
+}
+
+const std::vector<Tensor>& PolyakAverage::running_means() const {
+  check(decay_ == 0, "PolyakAverage::running_means: an exponential average (decay ", decay_,
+        ") is biased towards 0 as kept; copy_to() corrects it");
+  return averages_;
+}
+
+// a <- a + w (p - a) = (1 - w) a + w p, with w = 1 - decay, or 1 / t for the running mean
 void PolyakAverage::update() {
   NoGradGuard no_grad;
+  const double weight = decay_ == 0 ? 1.0 / static_cast<double>(steps_ + 1) : 1.0 - decay_;
   for (size_t i = 0; i < params_.size(); ++i) {
-    averages_[i].mul_(decay_);
-    averages_[i].add_(params_[i].detach(), 1.0 - decay_);
+    averages_[i].mul_(1.0 - weight);
+    averages_[i].add_(params_[i].detach(), weight);
   }
   ++steps_;
 }
@@ -27,7 +40,7 @@ void PolyakAverage::copy_to(const std::vector<Tensor>& targets) const {
         averages_.size(), " averaged parameters");
   check(steps_ > 0, "PolyakAverage::copy_to: no update() yet, nothing has been averaged");
   NoGradGuard no_grad;
-  const double correction = 1.0 / (1.0 - std::pow(decay_, static_cast<double>(steps_)));
+  const double correction = decay_ == 0 ? 1.0 : 1.0 / (1.0 - std::pow(decay_, static_cast<double>(steps_)));
   for (size_t i = 0; i < targets.size(); ++i) {
     check(targets[i].shape() == averages_[i].shape(), "PolyakAverage::copy_to: target ", i, " has shape ",
           shape_str(targets[i].shape()), " but the average ", shape_str(averages_[i].shape()));

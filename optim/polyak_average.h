@@ -7,6 +7,9 @@
 // copy_to() divides by 1 - decay^t. Without that correction (as in the
 // original code) the averaged model lags the trained one for the first
 // ~1/(1 - decay) steps: 10,000 iterations (17 MNIST epochs) at decay 0.9999.
+//
+// running_mean() is Polyak & Juditsky's own, uniform average: after t updates
+// the mean of the t values seen, a <- a + (p - a) / t (historical averaging).
 #pragma once
 #include <vector>
 
@@ -18,12 +21,16 @@ namespace gs::optim {
 class PolyakAverage {
  public:
   PolyakAverage(std::vector<Tensor> params, double decay);
+  static PolyakAverage running_mean(std::vector<Tensor> params);
 
   // Folds the parameters' current values into the average (no autograd).
   void update();
   // Writes the bias-corrected averages into `targets` (same shapes, e.g. the
   // parameters of a second copy of the model used for evaluation).
   void copy_to(const std::vector<Tensor>& targets) const;
+
+  // The averages as kept (no copy): bias-corrected only for running_mean().
+  const std::vector<Tensor>& running_means() const;
 
   int64_t steps() const { return steps_; }
   double decay() const { return decay_; }
@@ -34,7 +41,7 @@ class PolyakAverage {
 
  private:
   std::vector<Tensor> params_, averages_;
-  double decay_;
+  double decay_;  // 0: the running mean
   int64_t steps_ = 0;
 };
 

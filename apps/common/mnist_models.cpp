@@ -6,24 +6,92 @@ using F::Padding;
 using nn::Conv2dOptions;
 using nn::ConvTranspose2dOptions;
 
-std::shared_ptr<nn::Sequential> make_dcgan_generator(Generator& gen) {
-  return std::make_shared<nn::Sequential>(
-      nn::Linear(kLatentSize, 4 * 4 * 512, gen), nn::Reshape({512, 4, 4}), nn::BatchNorm2d(512), nn::LeakyReLU(0.2),
-      nn::ConvTranspose2d(ConvTranspose2dOptions(512, 256, 4), gen),  // 'valid', stride 1: 4 -> 7
-      nn::BatchNorm2d(256), nn::LeakyReLU(0.2),
-      nn::ConvTranspose2d(ConvTranspose2dOptions(256, 128, 5).stride(2).padding(Padding::same()), gen),  // 7 -> 14
-      nn::BatchNorm2d(128), nn::LeakyReLU(0.2),
-      nn::ConvTranspose2d(ConvTranspose2dOptions(128, 1, 5).stride(2).padding(Padding::same()), gen),  // 14 -> 28
-      nn::Tanh());
+namespace {
+
+// G's normalisation layer: batch norm, or virtual batch norm against its reference batch.
+std::shared_ptr<nn::Module> normalisation(int64_t channels, const DcganOptions& options) {
+  if (options.virtual_batch_norm > 0)
+    return std::make_shared<nn::VirtualBatchNorm>(channels, options.virtual_batch_norm, 4);
+  return std::make_shared<nn::BatchNorm2d>(channels);
 }
 
-std::shared_ptr<nn::Sequential> make_dcgan_discriminator(Generator& gen) {
-  return std::make_shared<nn::Sequential>(
+int64_t metadata_number(const std::map<std::string, std::string>& metadata, const std::string& key,
+                        const std::string& source) {
+  auto found = metadata.find(key);
+  if (found == metadata.end()) return 0;  // written before the option existed: off
+  try {
+    size_t used = 0;
+    const long long value = std::stoll(found->second, &used);
+    if (used == found->second.size() && value >= 0) return value;
+  } catch (const std::exception&) {
+  }
+  fail(source, ": its metadata '", key, "' is '", found->second, "', not a count");
+}
+
+}  // namespace
+
+std::map<std::string, std::string> DcganOptions::metadata() const {
+  return {{"generator.virtual_batch_norm", std::to_string(virtual_batch_norm)},
+          {"discriminator.minibatch_kernels", std::to_string(minibatch_kernels)},
+          {"discriminator.minibatch_kernel_dims", std::to_string(minibatch_kernel_dims)}};
+}
+
+DcganOptions DcganOptions::from_metadata(const std::map<std::string, std::string>& metadata,
+                                         const std::string& source) {
+  DcganOptions options;
+  options.virtual_batch_norm = metadata_number(metadata, "generator.virtual_batch_norm", source);
+  options.minibatch_kernels = metadata_number(metadata, "discriminator.minibatch_kernels", source);
+  if (metadata.count("discriminator.minibatch_kernel_dims"))
+    options.minibatch_kernel_dims = metadata_number(metadata, "discriminator.minibatch_kernel_dims", source);
+  return options;
+}
+
+std::string DcganOptions::describe() const {
+  std::string words;
+  if (virtual_batch_norm > 0) words = "virtual batch norm in G (reference batch " + std::to_string(virtual_batch_norm) + ")";
+  if (minibatch_kernels > 0)
+    words += (words.empty() ? "" : ", ") + std::string("minibatch discrimination in D (") +
+             std::to_string(minibatch_kernels) + " kernels x " + std::to_string(minibatch_kernel_dims) + ")";
+  return words.empty() ? "the lecture's DCGAN" : words;
+}
+
+std::shared_ptr<nn::Sequential> make_dcgan_generator(Generator& gen, const DcganOptions& options) {
+  auto generator = std::make_shared<nn::Sequential>();
+  if (options.virtual_batch_norm > 0)
+    generator->push_back(nn::PrependReference(randn({options.virtual_batch_norm, kLatentSize}, gen)));
+  generator->push_back(nn::Linear(kLatentSize, 4 * 4 * 512, gen));
+  generator->push_back(nn::Reshape({512, 4, 4}));
+  generator->push_back(normalisation(512, options));
+  generator->push_back(nn::LeakyReLU(0.2));
+  generator->push_back(nn::ConvTranspose2d(ConvTranspose2dOptions(512, 256, 4), gen));  // 'valid', stride 1: 4 -> 7
+  generator->push_back(normalisation(256, options));
+  generator->push_back(nn::LeakyReLU(0.2));
+  generator->push_back(  // 7 -> 14
+      nn::ConvTranspose2d(ConvTranspose2dOptions(256, 128, 5).stride(2).padding(Padding::same()), gen));
+  generator->push_back(normalisation(128, options));
+  generator->push_back(nn::LeakyReLU(0.2));
+  generator->push_back(  // 14 -> 28
+      nn::ConvTranspose2d(ConvTranspose2dOptions(128, 1, 5).stride(2).padding(Padding::same()), gen));
+  generator->push_back(nn::Tanh());
+  if (options.virtual_batch_norm > 0) generator->push_back(nn::DropReference(options.virtual_batch_norm));
+  return generator;
+}
+
+std::shared_ptr<nn::Sequential> make_dcgan_discriminator(Generator& gen, const DcganOptions& options) {
+  auto discriminator = std::make_shared<nn::Sequential>(
       nn::Conv2d(Conv2dOptions(1, 64, 5).stride(2).padding(Padding::same()), gen), nn::LeakyReLU(0.2),  // 28 -> 14
       nn::Conv2d(Conv2dOptions(64, 128, 5).stride(2).padding(Padding::same()), gen), nn::BatchNorm2d(128),  // -> 7
       nn::LeakyReLU(0.2),
       nn::Conv2d(Conv2dOptions(128, 256, 5).stride(2).padding(Padding::same()), gen), nn::BatchNorm2d(256),  // -> 4
-      nn::LeakyReLU(0.2), nn::Flatten(), nn::Linear(256 * 4 * 4, 1, gen));
+      nn::LeakyReLU(0.2), nn::Flatten());
+  int64_t features = 256 * 4 * 4;
+  if (options.minibatch_kernels > 0) {
+    nn::MinibatchDiscrimination minibatch(features, options.minibatch_kernels, options.minibatch_kernel_dims, gen);
+    features = minibatch.out_features();
+    discriminator->push_back(std::move(minibatch));
+  }
+  discriminator->push_back(nn::Linear(features, 1, gen));
+  return discriminator;
 }
 
 void dcgan_init(nn::Module& model, Generator& gen) {

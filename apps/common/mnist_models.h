@@ -7,8 +7,15 @@
 //      -> ConvT(128->1, k5, s2, same) [14->28] -> tanh
 //   D: Conv(1->64, k5, s2, same) -> LReLU -> Conv(64->128, k5, s2, same) -> BN -> LReLU
 //      -> Conv(128->256, k5, s2, same) -> BN -> LReLU -> flatten -> Linear(4096, 1) logit
+//
+// Salimans et al.'s techniques switch in with DcganOptions, in the same code:
+// virtual batch norm replaces G's batch norm (the reference batch's codes are
+// drawn from `gen` and kept in G's state), minibatch discrimination goes
+// between D's flatten and its last Linear (which then reads 4096 + B features).
 #pragma once
+#include <map>
 #include <memory>
+#include <string>
 
 #include "nn/nn.h"
 
@@ -16,8 +23,18 @@ namespace gs::apps {
 
 constexpr int64_t kLatentSize = 100;
 
-std::shared_ptr<nn::Sequential> make_dcgan_generator(Generator& gen);
-std::shared_ptr<nn::Sequential> make_dcgan_discriminator(Generator& gen);
+struct DcganOptions {
+  int64_t virtual_batch_norm = 0;      // G: the reference batch's size R (0: batch norm)
+  int64_t minibatch_kernels = 0;       // D: minibatch discrimination's B (0: off)
+  int64_t minibatch_kernel_dims = 5;   // its C
+  // What a checkpoint records, so that gan_eval and latent rebuild the same G.
+  std::map<std::string, std::string> metadata() const;
+  static DcganOptions from_metadata(const std::map<std::string, std::string>& metadata, const std::string& source);
+  std::string describe() const;  // e.g. "virtual batch norm (reference 64), minibatch discrimination (100 x 5)"
+};
+
+std::shared_ptr<nn::Sequential> make_dcgan_generator(Generator& gen, const DcganOptions& options = {});
+std::shared_ptr<nn::Sequential> make_dcgan_discriminator(Generator& gen, const DcganOptions& options = {});
 
 // DCGAN initialisation (Radford et al. 2016): every weight matrix or kernel
 // from N(0, 0.02), every bias 0; batch norm keeps gamma = 1, beta = 0.

@@ -9,18 +9,20 @@ namespace gs::apps {
 LoadedGenerator load_generator(const std::string& path, const std::string& which, Device device) {
   check(std::filesystem::is_regular_file(path), "--generator: no file at ", path,
         " (train one with build/apps/mnist_gan; its --out folder holds checkpoint.safetensors)");
-  const StateDict state = load(path);  // a corrupt file is a gs::Error naming it and the problem
+  Metadata metadata;
+  const StateDict state = load(path, &metadata);  // a corrupt file is a gs::Error naming it and the problem
   const StateDict trained = select_prefix(state, "generator.");
   check(!trained.empty(), path, ": not a mnist_gan checkpoint (no 'generator.*' entries)");
   const StateDict averaged = select_prefix(state, "averaged_generator.");
   const bool use_average = which == "averaged" && !averaged.empty();
   Generator unused_init(0);  // every weight is overwritten by the checkpoint's
-  LoadedGenerator loaded{make_dcgan_generator(unused_init), "unknown training time",
+  const DcganOptions architecture = DcganOptions::from_metadata(metadata, path);
+  LoadedGenerator loaded{make_dcgan_generator(unused_init, architecture), "unknown training time",
                          use_average ? "moving average" : "trained"};
   try {
     loaded.model->load_state_dict(use_average ? averaged : trained);
   } catch (const Error& error) {
-    fail(path, ": its generator does not fit the lecture's DCGAN generator (", error.what(), ")");
+    fail(path, ": its generator does not fit ", architecture.describe(), "'s generator (", error.what(), ")");
   }
   loaded.model->to(device);
   loaded.model->eval();

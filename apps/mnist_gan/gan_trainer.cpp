@@ -1,6 +1,5 @@
 #include "apps/mnist_gan/gan_trainer.h"
 
-#include "apps/common/mnist_models.h"
 #include "apps/common/run_state.h"
 
 namespace gs::apps {
@@ -24,12 +23,29 @@ std::vector<Tensor> averaged_tensors(const nn::Module& model) {
   return tensors;
 }
 
+// Historical averaging's mean of the past, from a checkpoint; a clear error
+// when the checkpoint was trained without it.
+void load_history(const StateDict& state, const std::string& prefix, optim::HistoricalAverage* history,
+                  const std::string& path, const std::string& flag) {
+  if (!history) return;  // switched off (or left off) from here on
+  const StateDict past = select_prefix(state, prefix);
+  check(!past.empty(), path, ": this checkpoint has no historical average for ", flag,
+        " (it was trained without it); resume without ", flag, " or start a new run");
+  history->load_state_dict(past);
+}
+
+// The loss a network's backward pass starts from: its GAN loss, plus
+// historical averaging's penalty when that is on (the logged losses leave it out).
+Tensor with_history_penalty(const Tensor& loss, const optim::HistoricalAverage* history) {
+  return history ? loss + history->penalty() : loss;
+}
+
 }  // namespace
 
 GanTrainer::GanTrainer(const GanSettings& settings, Device device)
     : settings_(settings), device_(device), init_stream_(settings.seed), noise_stream_(settings.seed + 1) {
-  generator = make_dcgan_generator(init_stream_);
-  discriminator = make_dcgan_discriminator(init_stream_);
+  generator = make_dcgan_generator(init_stream_, settings.architecture);
+  discriminator = make_dcgan_discriminator(init_stream_, settings.architecture);
   dcgan_init(*generator, init_stream_);
   dcgan_init(*discriminator, init_stream_);
   generator->to(settings.dtype).to(device);
@@ -44,10 +60,15 @@ GanTrainer::GanTrainer(const GanSettings& settings, Device device)
         settings.average_decay);
   if (settings.average_decay > 0) {
     Generator unused_init(0);
-    averaged_generator = make_dcgan_generator(unused_init);
+    averaged_generator = make_dcgan_generator(unused_init, settings.architecture);
     averaged_generator->to(settings.dtype).to(device);
     generator_average_ = std::make_unique<optim::PolyakAverage>(averaged_tensors(*generator), settings.average_decay);
   }
+  if (settings.generator_history > 0)
+    generator_history_ = std::make_unique<optim::HistoricalAverage>(generator->parameters(), settings.generator_history);
+  if (settings.discriminator_history > 0)
+    discriminator_history_ =
+        std::make_unique<optim::HistoricalAverage>(discriminator->parameters(), settings.discriminator_history);
 }
 
 void GanTrainer::set_discriminator_frozen(bool frozen) {
@@ -72,9 +93,10 @@ StepLosses GanTrainer::step(const Tensor& real_batch) {
   Tensor loss_real = F::binary_cross_entropy_with_logits(logits_real, full_like(logits_real, settings_.real_label));
   Tensor loss_fake = F::binary_cross_entropy_with_logits(logits_fake, zeros_like(logits_fake));
   Tensor loss_d = loss_real + loss_fake;
-  loss_d.backward();
+  with_history_penalty(loss_d, discriminator_history_.get()).backward();
   parallel_.average_gradients(discriminator->parameters());
   discriminator_optimizer_->step();
+  if (discriminator_history_) discriminator_history_->update();
 
   // 2. Generator, through the frozen (just updated) discriminator: maximise
   //    log D(G(z)) (the non-saturating loss: strong gradients while D still
@@ -83,9 +105,10 @@ StepLosses GanTrainer::step(const Tensor& real_batch) {
   generator_optimizer_->zero_grad();
   Tensor logits_generated = discriminator->forward(fake);
   Tensor loss_g = F::binary_cross_entropy_with_logits(logits_generated, ones_like(logits_generated));
-  loss_g.backward();
+  with_history_penalty(loss_g, generator_history_.get()).backward();
   parallel_.average_gradients(generator->parameters());
   generator_optimizer_->step();
+  if (generator_history_) generator_history_->update();
   set_discriminator_frozen(false);
   if (generator_average_) generator_average_->update();
 
@@ -136,13 +159,22 @@ void GanTrainer::save_checkpoint(const std::string& path) {
     // The averaged weights themselves, ready for gan_eval (which prefers them).
     add_with_prefix(state, sampling_generator().state_dict(), "averaged_generator.");
   }
+  if (generator_history_) add_with_prefix(state, generator_history_->state_dict(), "generator_history.");
+  if (discriminator_history_) add_with_prefix(state, discriminator_history_->state_dict(), "discriminator_history.");
   save_stream(state, "noise_stream", noise_stream_);
   save_position(state, iteration, epoch, batch_in_epoch);
-  save(state, path, {{"format", "gradschool mnist_gan checkpoint"}});
+  Metadata metadata = settings_.architecture.metadata();
+  metadata["format"] = "gradschool mnist_gan checkpoint";
+  save(state, path, metadata);
 }
 
 void GanTrainer::load_checkpoint(const std::string& path) {
-  StateDict state = load(path);
+  Metadata metadata;
+  StateDict state = load(path, &metadata);
+  const DcganOptions trained_with = DcganOptions::from_metadata(metadata, path);
+  check(trained_with.metadata() == settings_.architecture.metadata(), path, ": this checkpoint's models are ",
+        trained_with.describe(), ", not ", settings_.architecture.describe(),
+        "; resume with the architecture flags it was trained with (--vbn, --minibatch-kernels)");
   load_position(state, position(), path, "mnist_gan");
   load_stream(state, "noise_stream", noise_stream_, path, "mnist_gan");
   generator->load_state_dict(select_prefix(state, "generator."));
@@ -155,6 +187,8 @@ void GanTrainer::load_checkpoint(const std::string& path) {
           "resume it with --average 0");
     generator_average_->load_state_dict(average);
   }
+  load_history(state, "generator_history.", generator_history_.get(), path, "--history-g");
+  load_history(state, "discriminator_history.", discriminator_history_.get(), path, "--history-d");
 }
 
 }  // namespace gs::apps

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "apps/common/mnist_models.h"
 #include "apps/common/run_state.h"
 #include "nn/data_parallel.h"
 #include "nn/nn.h"
@@ -20,6 +21,9 @@ struct GanSettings {
   // Samples and evaluations use an exponential moving average of G's weights
   // (and batch-norm statistics) with this decay; 0 samples the trained G itself.
   double average_decay = 0.995;
+  DcganOptions architecture;  // virtual batch norm in G, minibatch discrimination in D
+  // Historical averaging's penalty weights (0: off), for each network's loss.
+  double generator_history = 0, discriminator_history = 0;
   uint64_t seed = 1;
   DType dtype = kFloat32;  // float64: slower, for checks where float32 rounding would blur the comparison
 };
@@ -78,6 +82,7 @@ class GanTrainer {
   Generator init_stream_, noise_stream_;
   std::unique_ptr<optim::Adam> generator_optimizer_, discriminator_optimizer_;
   std::unique_ptr<optim::PolyakAverage> generator_average_;  // null when average_decay is 0
+  std::unique_ptr<optim::HistoricalAverage> generator_history_, discriminator_history_;  // null when off
 };
 
 }  // namespace gs::apps

@@ -35,6 +35,8 @@ struct Options {
   double learning_rate = 2e-4, beta1 = 0.5, beta2 = 0.999, smooth = 1.0, average = 0.995;
   double generator_lr = 0, discriminator_lr = 0;  // 0: --lr
   bool generator_lr_given = false, discriminator_lr_given = false;  // on the command line
+  DcganOptions architecture;
+  double generator_history = 0, discriminator_history = 0;
   int64_t limit = 0;  // use only the first N training images (tests, quick looks)
   int64_t sample_every = 100;  // refresh samples.png every N iterations (0 = only per epoch)
 };
@@ -65,6 +67,9 @@ void train(const Options& o) {
   settings.beta2 = o.beta2;
   settings.real_label = o.smooth;
   settings.average_decay = o.average;
+  settings.architecture = o.architecture;
+  settings.generator_history = o.generator_history;
+  settings.discriminator_history = o.discriminator_history;
   settings.seed = run.seed;
   settings.dtype = o.dtype == "float64" ? kFloat64 : kFloat32;
   GanTrainer trainer(settings, device);
@@ -85,8 +90,8 @@ void train(const Options& o) {
 
   Generator sample_stream(run.seed + 2);  // the same 64 codes for every sample grid
   const Tensor fixed_z = randn({64, kLatentSize}, sample_stream);
-  std::printf("training the DCGAN on %s: %lld images, batch %lld, %lld iterations per epoch, %d threads, %s%s\n",
-              o.dataset.c_str(), static_cast<long long>(train_set.size()), static_cast<long long>(o.batch),
+  std::printf("training %s on %s: %lld images, batch %lld, %lld iterations per epoch, %d threads, %s%s\n",
+              o.architecture.describe().c_str(), o.dataset.c_str(), static_cast<long long>(train_set.size()), static_cast<long long>(o.batch),
               static_cast<long long>(batches_per_epoch), num_threads(), device.str().c_str(),
               ranks_note(parallel, o.batch).c_str());
 
@@ -158,6 +163,20 @@ int main(int argc, char** argv) {
   app.add_option("--average", o.average,
                  "decay of the moving average of G's weights that samples and gan_eval use (0 = off: the trained G)")
       ->check(number_in(0.0, 0.9999));
+  app.add_option("--vbn", o.architecture.virtual_batch_norm,
+                 "virtual batch norm in G with a reference batch of N codes (Salimans et al. 2016, 3.4; 0 = batch "
+                 "norm). G also runs the reference batch every pass: about N/batch more work in G")
+      ->check(number_in(0, kMaxBatch));
+  app.add_option("--minibatch-kernels", o.architecture.minibatch_kernels,
+                 "minibatch discrimination in D with B kernels (Salimans et al. 2016, 3.2; 0 = off; the paper: 100)")
+      ->check(number_in(0, 100000));
+  app.add_option("--minibatch-dims", o.architecture.minibatch_kernel_dims, "the dims C of each minibatch kernel")
+      ->check(number_in(1, 1000));
+  app.add_option("--history-g", o.generator_history,
+                 "historical averaging for G: weight of ||theta - mean of past theta||^2 in G's loss (section 3.3; "
+                 "0 = off)")->check(non_negative_number());
+  app.add_option("--history-d", o.discriminator_history, "historical averaging for D, the same way")
+      ->check(non_negative_number());
   app.add_option("--sample-every", o.sample_every, "refresh samples.png every N iterations (0 = only per epoch)")
       ->check(non_negative_number());
   app.add_option("--limit", o.limit, "train on the first N images only (0 = all)")->check(non_negative_number());
