@@ -97,6 +97,8 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
 Tensor cross_entropy(const Tensor& logits, const Tensor& labels, const Tensor& mask = Tensor());
 Tensor mse_loss(const Tensor& prediction, const Tensor& target);
 Tensor l1_loss(const Tensor& prediction, const Tensor& target);
+// mean max(0, 1 - label * z), label +1 for real and -1 for fake (the hinge GAN's D loss).
+Tensor hinge_loss(const Tensor& logits, double label);
 // mean_j | mean_batch(real)_j - mean_batch(fake)_j |  (Salimans et al. 2016);
 // `squared` uses the squared difference instead (the paper's form).
 Tensor feature_matching_loss(const Tensor& real_features, const Tensor& fake_features, bool squared = false);

@@ -97,4 +97,15 @@ Tensor feature_matching_loss(const Tensor& real_features, const Tensor& fake_fea
   return squared ? square(difference).mean() : abs(difference).mean();
 }
 
+// The hinge loss of the hinge GAN (Lim & Ye 2017; Miyato et al. 2018's
+// spectrally normalised GAN): mean max(0, 1 - y z) for labels y = +1 (real)
+// or -1 (fake): a logit past the margin on its side costs nothing.
+//   dL/dz = -y / N where y z < 1, else 0
+Tensor hinge_loss(const Tensor& logits, double label) {
+  check_floating("hinge_loss", logits);
+  check(label == 1.0 || label == -1.0, "hinge_loss: the label must be +1 (real) or -1 (fake), got ", label);
+  check(logits.numel() > 0, "hinge_loss: no logits to average over");
+  return relu(1.0 - logits * label).mean();
+}
+
 }  // namespace gs::F

@@ -1,6 +1,6 @@
 // Everything of gs::nn in one include: the functional ops, modules, layers,
 // initialisers, weight normalisation, the GAN layers (minibatch
-// discrimination, virtual batch norm) and checkpoints.
+// discrimination, virtual batch norm, spectral norm) and checkpoints.
 #pragma once
 #include "nn/activation_layers.h"
 #include "nn/batch_norm_layer.h"
@@ -14,6 +14,7 @@
 #include "nn/noise_layers.h"
 #include "nn/sequential.h"
 #include "nn/shape_layers.h"
+#include "nn/spectral_norm.h"
 #include "nn/state_dict.h"
 #include "nn/virtual_batch_norm.h"
 #include "nn/weight_norm.h"

@@ -150,12 +150,63 @@ TEST_CASE("historical averaging: weight * ||theta - mean of past theta||^2, grad
   CHECK(contains(testing::error_message([&] { optim::HistoricalAverage({a}, 0.0); }), "must be positive"));
 }
 
+TEST_CASE("spectral_norm divides W by its largest singular value, found by power iteration") {
+  // W = diag(3, 2) stacked over a zero row: singular values 3 and 2.
+  Tensor w = tensor(std::vector<double>{3, 0, 0, 2, 0, 0}, {3, 2});
+  Tensor u = tensor(std::vector<double>{0.6, 0.8, 0.0});
+  for (int step = 0; step < 60; ++step) nn::spectral_norm(w, u, true);
+  expect_close(nn::spectral_norm(w, u, false), w / 3.0, 1e-9, 0);
+  expect_close(abs(u), tensor(std::vector<double>{1, 0, 0}), 1e-9, 0);  // W's first left singular vector
+  // Without update_u (eval mode) u stays where it is.
+  Tensor before = u.clone();
+  nn::spectral_norm(w, u, false);
+  CHECK(u.to_vector<double>() == before.to_vector<double>());
+  Tensor short_u = before.narrow(0, 0, 2);
+  CHECK(contains(testing::error_message([&] { nn::spectral_norm(w, short_u, false); }),
+                 "spectral_norm: expects a weight [out, ...] and u [out], got [3,2] and [2]"));
+}
+
+TEST_CASE("spectral_norm and SpectralNorm(Conv2d), SpectralNorm(Linear) pass gradcheck in float64") {
+  // u held fixed (eval mode): sigma = ||W^T u|| exactly, whose gradient is u v^T.
+  Tensor w = testing::random_leaf({3, 2, 2, 2}, 21);
+  Tensor u = testing::random_leaf({3}, 22).detach();
+  testing::expect_gradients_match([&](const std::vector<Tensor>&) { return nn::spectral_norm(w, u, false); }, {w});
+
+  Generator gen(23);
+  nn::SpectralNorm conv(nn::Conv2d(nn::Conv2dOptions(2, 3, 3).stride(2).padding(F::Padding::same()), gen), gen);
+  nn::SpectralNorm linear(nn::Linear(5, 4, gen), gen);
+  for (nn::Module* layer : {static_cast<nn::Module*>(&conv), static_cast<nn::Module*>(&linear)}) {
+    layer->to(kFloat64);
+    layer->eval();
+  }
+  Tensor image = testing::random_leaf({2, 2, 5, 5}, 24), x = testing::random_leaf({3, 5}, 25);
+  std::vector<Tensor> inputs = conv.parameters();
+  inputs.push_back(image);
+  testing::expect_gradients_match([&](const std::vector<Tensor>&) { return conv(image); }, inputs);
+  inputs = linear.parameters();
+  inputs.push_back(x);
+  testing::expect_gradients_match([&](const std::vector<Tensor>&) { return linear(x); }, inputs);
+
+  // Training mode steps u on and leaves the layer's own weight (the parameter) untouched.
+  linear.train();
+  const std::vector<double> weight_before = linear.state_dict().at("layer.weight").to_vector<double>(),
+                            u_before = linear.u.to_vector<double>();
+  for (int step = 0; step < 200; ++step) linear(x);
+  StateDict after = linear.state_dict();
+  CHECK(after.at("layer.weight").to_vector<double>() == weight_before);
+  CHECK(after.at("u").to_vector<double>() != u_before);
+  // Converged: the weight the layer applies has largest singular value 1, so ||W_SN^T u|| = 1.
+  Tensor applied = nn::spectral_norm(after.at("layer.weight"), after.at("u"), false);
+  CHECK(std::sqrt(sum(square(matmul(after.at("u").unsqueeze(0), applied))).item()) == doctest::Approx(1.0).epsilon(1e-9));
+}
+
 TEST_CASE("the DCGAN with virtual batch norm and minibatch discrimination builds from the same code") {
   Generator gen(13);
   apps::DcganOptions options;
   options.virtual_batch_norm = 8;
   options.minibatch_kernels = 10;
   options.minibatch_kernel_dims = 3;
+  options.spectral_norm = true;
   auto generator = apps::make_dcgan_generator(gen, options);
   auto discriminator = apps::make_dcgan_discriminator(gen, options);
   Tensor z = randn({3, apps::kLatentSize}, gen);
@@ -167,7 +218,8 @@ TEST_CASE("the DCGAN with virtual batch norm and minibatch discrimination builds
   CHECK(g.count("3.weight") == 1);      // VBN's gamma; VBN keeps no running statistics
   CHECK(g.count("3.running_mean") == 0);
   CHECK(d.at("9.weight").shape() == Shape{256 * 4 * 4, 30});  // T
-  CHECK(d.at("10.weight").shape() == Shape{1, 256 * 4 * 4 + 10});
+  CHECK(d.at("10.layer.weight").shape() == Shape{1, 256 * 4 * 4 + 10});  // spectrally normalised
+  CHECK(d.at("0.u").shape() == Shape{64});
   // A sample does not depend on the rest of its batch: one image drawn alone is the same.
   expect_close((*generator)(z.narrow(0, 1, 1)), images.narrow(0, 1, 1), 1e-5, 0);
   // Eval mode (sampling) computes the same as training mode: no running statistics.

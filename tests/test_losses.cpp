@@ -115,3 +115,14 @@ TEST_CASE("feature_matching_loss compares the batch means of the features") {
   expect_gradients_match([](const std::vector<Tensor>& in) { return F::feature_matching_loss(in[0], in[1], true); },
                          {r, f});
 }
+
+TEST_CASE("hinge_loss is mean max(0, 1 - label z): zero past the margin, gradchecked") {
+  Tensor z = tensor(std::vector<double>{-2.0, 0.5, 3.0});
+  CHECK(F::hinge_loss(z, 1.0).item() == doctest::Approx((3.0 + 0.5 + 0.0) / 3).epsilon(1e-12));
+  CHECK(F::hinge_loss(z, -1.0).item() == doctest::Approx((0.0 + 1.5 + 4.0) / 3).epsilon(1e-12));
+  Tensor logits = testing::random_leaf({4, 1}, 41, 2.0);
+  testing::expect_gradients_match([&](const std::vector<Tensor>&) { return F::hinge_loss(logits, 1.0); }, {logits});
+  testing::expect_gradients_match([&](const std::vector<Tensor>&) { return F::hinge_loss(logits, -1.0); }, {logits});
+  CHECK(testing::error_message([&] { F::hinge_loss(z, 0.5); }).find("must be +1 (real) or -1 (fake), got 0.5") !=
+        std::string::npos);
+}

@@ -103,16 +103,18 @@ TEST_CASE("mnist_gan resumed from a checkpoint equals an uninterrupted run bit f
 TEST_CASE("mnist_gan with Salimans et al.'s techniques trains, resumes bit for bit and is read by gan_eval") {
   TempDir data, straight, resumed, classifier, eval_out;
   testing::write_mnist_fixture(data, 64, 10);
-  const std::string techniques = "--vbn 8 --minibatch-kernels 6 --minibatch-dims 3 --history-g 0.1 --history-d 0.2 ";
+  const std::string techniques =
+      "--vbn 8 --minibatch-kernels 6 --minibatch-dims 3 --history-g 0.1 --history-d 0.2 --loss hinge --spectral-norm ";
   const std::string common = "--data " + data.path() + " --batch 16 --threads 2 --seed 5 --epochs 2 " + techniques;
   testing::ProgramRun run = run_app("mnist_gan", common + "--out " + straight.path());
   INFO(run.output);
   REQUIRE(run.status == 0);
   CHECK(run.output.find("training virtual batch norm in G (reference batch 8), minibatch discrimination in D "
-                        "(6 kernels x 3) on mnist") != std::string::npos);
+                        "(6 kernels x 3), spectral norm in D on mnist") != std::string::npos);
   const StateDict trained = model_tensors(straight.file("checkpoint.safetensors"));
   CHECK(trained.at("generator.0.reference").shape() == Shape{8, 100});
   CHECK(trained.at("discriminator.9.weight").shape() == Shape{4096, 18});
+  CHECK(trained.count("discriminator.10.u") == 1);
   CHECK(trained.count("generator_history.average.0") == 1);
   CHECK(trained.at("discriminator_history.steps").to_vector<int64_t>()[0] == 9);  // the initial values + 8 steps
 
@@ -125,7 +127,7 @@ TEST_CASE("mnist_gan with Salimans et al.'s techniques trains, resumes bit for b
                                                        resumed.path());
   CHECK(other.status == 1);
   CHECK(other.output.find("this checkpoint's models are virtual batch norm in G (reference batch 8), minibatch "
-                          "discrimination in D (6 kernels x 3), not the lecture's DCGAN; resume with the "
+                          "discrimination in D (6 kernels x 3), spectral norm in D, not the lecture's DCGAN; resume with the "
                           "architecture flags it was trained with") != std::string::npos);
   TempDir plain;
   REQUIRE(run_app("mnist_gan", "--data " + data.path() + " --batch 16 --epochs 1 --out " + plain.path()).status == 0);
@@ -257,6 +259,11 @@ TEST_CASE("mnist_gan explains what is wrong") {
   CHECK(no_checkpoint.status == 1);
   CHECK(no_checkpoint.output.find("--resume: no checkpoint at " + out.file("checkpoint.safetensors")) !=
         std::string::npos);
+  testing::ProgramRun smoothed_hinge =
+      run_app("mnist_gan", "--data " + data.path() + " --batch 8 --loss hinge --smooth 0.9 --out " + out.path());
+  CHECK(smoothed_hinge.status == 1);
+  CHECK(smoothed_hinge.output.find("label smoothing (real_label 0.9) is for the cross-entropy loss, not the hinge "
+                                   "loss") != std::string::npos);
   testing::ProgramRun help = run_app("mnist_gan", "--help");
   CHECK(help.status == 0);
   CHECK(help.output.find("--smooth") != std::string::npos);

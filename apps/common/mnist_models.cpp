@@ -33,7 +33,8 @@ int64_t metadata_number(const std::map<std::string, std::string>& metadata, cons
 std::map<std::string, std::string> DcganOptions::metadata() const {
   return {{"generator.virtual_batch_norm", std::to_string(virtual_batch_norm)},
           {"discriminator.minibatch_kernels", std::to_string(minibatch_kernels)},
-          {"discriminator.minibatch_kernel_dims", std::to_string(minibatch_kernel_dims)}};
+          {"discriminator.minibatch_kernel_dims", std::to_string(minibatch_kernel_dims)},
+          {"discriminator.spectral_norm", spectral_norm ? "1" : "0"}};
 }
 
 DcganOptions DcganOptions::from_metadata(const std::map<std::string, std::string>& metadata,
@@ -43,6 +44,7 @@ DcganOptions DcganOptions::from_metadata(const std::map<std::string, std::string
   options.minibatch_kernels = metadata_number(metadata, "discriminator.minibatch_kernels", source);
   if (metadata.count("discriminator.minibatch_kernel_dims"))
     options.minibatch_kernel_dims = metadata_number(metadata, "discriminator.minibatch_kernel_dims", source);
+  options.spectral_norm = metadata_number(metadata, "discriminator.spectral_norm", source) > 0;
   return options;
 }
 
@@ -52,6 +54,7 @@ std::string DcganOptions::describe() const {
   if (minibatch_kernels > 0)
     words += (words.empty() ? "" : ", ") + std::string("minibatch discrimination in D (") +
              std::to_string(minibatch_kernels) + " kernels x " + std::to_string(minibatch_kernel_dims) + ")";
+  if (spectral_norm) words += (words.empty() ? "" : ", ") + std::string("spectral norm in D");
   return words.empty() ? "the lecture's DCGAN" : words;
 }
 
@@ -78,19 +81,26 @@ std::shared_ptr<nn::Sequential> make_dcgan_generator(Generator& gen, const Dcgan
 }
 
 std::shared_ptr<nn::Sequential> make_dcgan_discriminator(Generator& gen, const DcganOptions& options) {
+  // A weight layer of D, spectrally normalised when asked.
+  auto weighted = [&](auto layer) -> std::shared_ptr<nn::Module> {
+    if (options.spectral_norm) return std::make_shared<nn::SpectralNorm>(std::move(layer), gen);
+    return std::make_shared<decltype(layer)>(std::move(layer));
+  };
+  auto conv = [&](int64_t in, int64_t out) {  // k5, s2, 'same': halves the picture
+    return weighted(nn::Conv2d(Conv2dOptions(in, out, 5).stride(2).padding(Padding::same()), gen));
+  };
   auto discriminator = std::make_shared<nn::Sequential>(
-      nn::Conv2d(Conv2dOptions(1, 64, 5).stride(2).padding(Padding::same()), gen), nn::LeakyReLU(0.2),  // 28 -> 14
-      nn::Conv2d(Conv2dOptions(64, 128, 5).stride(2).padding(Padding::same()), gen), nn::BatchNorm2d(128),  // -> 7
-      nn::LeakyReLU(0.2),
-      nn::Conv2d(Conv2dOptions(128, 256, 5).stride(2).padding(Padding::same()), gen), nn::BatchNorm2d(256),  // -> 4
-      nn::LeakyReLU(0.2), nn::Flatten());
+      conv(1, 64), nn::LeakyReLU(0.2),                             // 28 -> 14
+      conv(64, 128), nn::BatchNorm2d(128), nn::LeakyReLU(0.2),     // -> 7
+      conv(128, 256), nn::BatchNorm2d(256), nn::LeakyReLU(0.2),    // -> 4
+      nn::Flatten());
   int64_t features = 256 * 4 * 4;
   if (options.minibatch_kernels > 0) {
     nn::MinibatchDiscrimination minibatch(features, options.minibatch_kernels, options.minibatch_kernel_dims, gen);
     features = minibatch.out_features();
     discriminator->push_back(std::move(minibatch));
   }
-  discriminator->push_back(nn::Linear(features, 1, gen));
+  discriminator->push_back(weighted(nn::Linear(features, 1, gen)));
   return discriminator;
 }
 

@@ -11,7 +11,8 @@
 // Salimans et al.'s techniques switch in with DcganOptions, in the same code:
 // virtual batch norm replaces G's batch norm (the reference batch's codes are
 // drawn from `gen` and kept in G's state), minibatch discrimination goes
-// between D's flatten and its last Linear (which then reads 4096 + B features).
+// between D's flatten and its last Linear (which then reads 4096 + B features),
+// spectral normalisation wraps D's convolutions and last Linear.
 #pragma once
 #include <map>
 #include <memory>
@@ -27,6 +28,7 @@ struct DcganOptions {
   int64_t virtual_batch_norm = 0;      // G: the reference batch's size R (0: batch norm)
   int64_t minibatch_kernels = 0;       // D: minibatch discrimination's B (0: off)
   int64_t minibatch_kernel_dims = 5;   // its C
+  bool spectral_norm = false;          // D: every Conv2d and the last Linear spectrally normalised
   // What a checkpoint records, so that gan_eval and latent rebuild the same G.
   std::map<std::string, std::string> metadata() const;
   static DcganOptions from_metadata(const std::map<std::string, std::string>& metadata, const std::string& source);

@@ -56,6 +56,8 @@ GanTrainer::GanTrainer(const GanSettings& settings, Device device)
       std::make_unique<optim::Adam>(generator->parameters(), adam_options(settings, settings.generator_lr));
   discriminator_optimizer_ =
       std::make_unique<optim::Adam>(discriminator->parameters(), adam_options(settings, settings.discriminator_lr));
+  check(!settings.hinge_loss || settings.real_label == 1.0,
+        "GanTrainer: label smoothing (real_label ", settings.real_label, ") is for the cross-entropy loss, not the hinge loss");
   check(settings.average_decay >= 0 && settings.average_decay < 1, "GanTrainer: average_decay must be in [0, 1), got ",
         settings.average_decay);
   if (settings.average_decay > 0) {
@@ -90,9 +92,10 @@ StepLosses GanTrainer::step(const Tensor& real_batch) {
   discriminator_optimizer_->zero_grad();
   Tensor logits_real = discriminator->forward(real_images);
   Tensor logits_fake = discriminator->forward(fake.detach());
-  Tensor loss_real = F::binary_cross_entropy_with_logits(logits_real, full_like(logits_real, settings_.real_label));
-  Tensor loss_fake = F::binary_cross_entropy_with_logits(logits_fake, zeros_like(logits_fake));
-  Tensor loss_d = loss_real + loss_fake;
+  Tensor loss_d = settings_.hinge_loss
+                     ? F::hinge_loss(logits_real, 1.0) + F::hinge_loss(logits_fake, -1.0)
+                     : F::binary_cross_entropy_with_logits(logits_real, full_like(logits_real, settings_.real_label)) +
+                           F::binary_cross_entropy_with_logits(logits_fake, zeros_like(logits_fake));
   with_history_penalty(loss_d, discriminator_history_.get()).backward();
   parallel_.average_gradients(discriminator->parameters());
   discriminator_optimizer_->step();
@@ -104,7 +107,9 @@ StepLosses GanTrainer::step(const Tensor& real_batch) {
   set_discriminator_frozen(true);
   generator_optimizer_->zero_grad();
   Tensor logits_generated = discriminator->forward(fake);
-  Tensor loss_g = F::binary_cross_entropy_with_logits(logits_generated, ones_like(logits_generated));
+  Tensor loss_g = settings_.hinge_loss
+                     ? -mean(logits_generated)
+                     : F::binary_cross_entropy_with_logits(logits_generated, ones_like(logits_generated));
   with_history_penalty(loss_g, generator_history_.get()).backward();
   parallel_.average_gradients(generator->parameters());
   generator_optimizer_->step();
@@ -174,7 +179,7 @@ void GanTrainer::load_checkpoint(const std::string& path) {
   const DcganOptions trained_with = DcganOptions::from_metadata(metadata, path);
   check(trained_with.metadata() == settings_.architecture.metadata(), path, ": this checkpoint's models are ",
         trained_with.describe(), ", not ", settings_.architecture.describe(),
-        "; resume with the architecture flags it was trained with (--vbn, --minibatch-kernels)");
+        "; resume with the architecture flags it was trained with (--vbn, --minibatch-kernels, --spectral-norm)");
   load_position(state, position(), path, "mnist_gan");
   load_stream(state, "noise_stream", noise_stream_, path, "mnist_gan");
   generator->load_state_dict(select_prefix(state, "generator."));

@@ -18,6 +18,9 @@ struct GanSettings {
   double generator_lr = 2e-4, discriminator_lr = 2e-4;  // Adam's learning rates
   double beta1 = 0.5, beta2 = 0.999;
   double real_label = 1.0;  // one-sided label smoothing sets this to e.g. 0.9
+  // The GAN loss: D's binary cross-entropy with G's non-saturating loss, or
+  // the hinge loss (D: max(0, 1 - D(x)) + max(0, 1 + D(G(z))), G: -D(G(z))).
+  bool hinge_loss = false;
   // Samples and evaluations use an exponential moving average of G's weights
   // (and batch-norm statistics) with this decay; 0 samples the trained G itself.
   double average_decay = 0.995;
