@@ -1,5 +1,7 @@
 #include "nn/virtual_batch_norm.h"
 
+#include <algorithm>
+
 namespace gs::nn {
 namespace {
 
@@ -67,10 +69,12 @@ PrependReference::PrependReference(Tensor reference_input) {
 }
 
 Tensor PrependReference::forward(const Tensor& input) {
-  Shape row_shape = input.shape(), reference_row_shape = reference.shape();
-  check(input.dim() == reference.dim() && (row_shape[0] = 0, reference_row_shape[0] = 0, row_shape == reference_row_shape),
-        "PrependReference: the input ", shape_str(input.shape()), " does not fit the reference batch ",
-        shape_str(reference.shape()));
+  // Rows of any count, each of the reference rows' shape.
+  const Shape input_shape = input.shape(), reference_shape = reference.shape();
+  const bool rows_fit = input.dim() == reference.dim() &&
+                        std::equal(input_shape.begin() + 1, input_shape.end(), reference_shape.begin() + 1);
+  check(rows_fit, "PrependReference: the input ", shape_str(input_shape), " does not fit the reference batch ",
+        shape_str(reference_shape));
   return cat({reference, input}, 0);
 }
 

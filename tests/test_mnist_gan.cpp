@@ -245,6 +245,31 @@ TEST_CASE("mnist_gan hands --beta1 and --beta2 to both Adam optimizers") {
   }
 }
 
+TEST_CASE("mnist_gan --warmup ramps both learning rates up, --g-steps updates G N times per iteration") {
+  TempDir data, warm, ratio;
+  testing::write_mnist_fixture(data, 64, 10);  // batch 16: 4 iterations per epoch
+  const std::string common = "--data " + data.path() + " --batch 16 --threads 2 --seed 3 --lr-g 1e-3 --lr-d 4e-4 ";
+  auto state_of = [](const TempDir& out) { return load(out.file("checkpoint.safetensors")); };
+  auto rates = [](const StateDict& state) {
+    return std::vector<double>{state.at("generator_optimizer.param_groups.0.lr").item(),
+                               state.at("discriminator_optimizer.param_groups.0.lr").item()};
+  };
+  // Iteration k (1-based) of an 8-iteration warm-up trains at k/8 of each rate.
+  REQUIRE(run_app("mnist_gan", common + "--warmup 8 --max-steps 2 --out " + warm.path()).status == 0);
+  CHECK(rates(state_of(warm))[0] == doctest::Approx(1e-3 * 2 / 8));
+  CHECK(rates(state_of(warm))[1] == doctest::Approx(4e-4 * 2 / 8));
+  REQUIRE(run_app("mnist_gan", common + "--warmup 8 --max-steps 6 --resume --out " + warm.path()).status == 0);
+  CHECK(rates(state_of(warm))[0] == doctest::Approx(1e-3 * 6 / 8));
+  REQUIRE(run_app("mnist_gan", common + "--warmup 8 --epochs 3 --resume --out " + warm.path()).status == 0);
+  CHECK(rates(state_of(warm)) == std::vector<double>{1e-3, 4e-4});  // full rates from iteration 8 on
+
+  // --g-steps 3: Adam has stepped G three times per iteration and D once.
+  REQUIRE(run_app("mnist_gan", common + "--g-steps 3 --epochs 1 --out " + ratio.path()).status == 0);
+  const StateDict state = state_of(ratio);
+  CHECK(state.at("generator_optimizer.state.0.step").to_vector<int64_t>()[0] == 12);
+  CHECK(state.at("discriminator_optimizer.state.0.step").to_vector<int64_t>()[0] == 4);
+}
+
 TEST_CASE("mnist_gan explains what is wrong") {
   TempDir empty, out;
   testing::ProgramRun missing = run_app("mnist_gan", "--data " + empty.path() + " --out " + out.path());

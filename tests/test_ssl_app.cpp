@@ -125,6 +125,40 @@ TEST_CASE("ssl resumed from a checkpoint equals an uninterrupted run bit for bit
   CHECK(read_file(straight.file("result.csv")).substr(0, 60) == read_file(resumed.file("result.csv")).substr(0, 60));
 }
 
+TEST_CASE("ssl --minibatch-kernels adds the layer to D's head, resumes bit for bit and refuses other flags") {
+  TempDir data, straight, resumed, plain;
+  testing::write_mnist_fixture(data, 60, 20);
+  const std::string common = "--data " + data.path() + " --labels 10 --batch 20 --threads 2 --seed 5 ";
+  const std::string minibatch = "--minibatch-kernels 7 --minibatch-dims 3 ";
+  testing::ProgramRun run = run_app("ssl", common + minibatch + "--epochs 2 --out " + straight.path());
+  INFO(run.output);
+  REQUIRE(run.status == 0);
+  CHECK(run.output.find("semi-supervised GAN with minibatch discrimination (7 kernels x 3) on mnist") !=
+        std::string::npos);
+  const StateDict a = load(straight.file("checkpoint.safetensors"));
+  CHECK(a.at("discriminator.head.1.weight").shape() == Shape{250, 21});   // T: 250 features -> 7 x 3
+  CHECK(a.at("discriminator.head.2.weight_v").shape() == Shape{10, 257});  // the last layer sees 250 + 7
+
+  REQUIRE(run_app("ssl", common + minibatch + "--epochs 2 --max-steps 4 --out " + resumed.path()).status == 0);
+  REQUIRE(run_app("ssl", common + minibatch + "--epochs 2 --resume --out " + resumed.path()).status == 0);
+  const StateDict b = load(resumed.file("checkpoint.safetensors"));
+  REQUIRE(a.size() == b.size());
+  for (const auto& [name, t] : a) {
+    CAPTURE(name);
+    REQUIRE(b.count(name) == 1);
+    CHECK(t.to_vector<double>() == b.at(name).to_vector<double>());
+  }
+
+  testing::ProgramRun other = run_app("ssl", common + "--epochs 3 --resume --out " + resumed.path());
+  CHECK(other.status == 1);
+  CHECK(other.output.find("a checkpoint with minibatch discrimination (7 kernels x 3), but this run has no minibatch "
+                          "discrimination; resume with the --minibatch-kernels and --minibatch-dims it was trained "
+                          "with") != std::string::npos);
+  testing::ProgramRun both = run_app("ssl", common + minibatch + "--feature-matching abs --out " + plain.path());
+  CHECK(both.status == 1);
+  CHECK(both.output.find("--feature-matching is G's loss without minibatch discrimination") != std::string::npos);
+}
+
 TEST_CASE("--baseline trains on the labeled images alone, and --compare shows it beside the GAN") {
   TempDir data, baseline, gan;
   testing::write_mnist_fixture(data, 100, 20);

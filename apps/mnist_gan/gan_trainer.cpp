@@ -58,6 +58,8 @@ GanTrainer::GanTrainer(const GanSettings& settings, Device device)
       std::make_unique<optim::Adam>(discriminator->parameters(), adam_options(settings, settings.discriminator_lr));
   check(!settings.hinge_loss || settings.real_label == 1.0,
         "GanTrainer: label smoothing (real_label ", settings.real_label, ") is for the cross-entropy loss, not the hinge loss");
+  check(settings.generator_steps >= 1, "GanTrainer: generator_steps must be at least 1, got ", settings.generator_steps);
+  check(settings.warmup_steps >= 0, "GanTrainer: warmup_steps must be 0 or more, got ", settings.warmup_steps);
   check(settings.average_decay >= 0 && settings.average_decay < 1, "GanTrainer: average_decay must be in [0, 1), got ",
         settings.average_decay);
   if (settings.average_decay > 0) {
@@ -83,6 +85,7 @@ StepLosses GanTrainer::step(const Tensor& real_batch) {
   nn::GlobalBatchStep global_batch(parallel_);  // z, batch norm: as for the global batch
   Tensor z = randn({n, kLatentSize}, noise_stream_, {settings_.dtype, device_});
   StepLosses losses;
+  apply_warmup();
 
   // One forward pass of G serves both halves: D trains on a detached copy
   // (no gradient into G), then G's graph is reused for the G step.
@@ -103,18 +106,10 @@ StepLosses GanTrainer::step(const Tensor& real_batch) {
 
   // 2. Generator, through the frozen (just updated) discriminator: maximise
   //    log D(G(z)) (the non-saturating loss: strong gradients while D still
-  //    wins easily).
-  set_discriminator_frozen(true);
-  generator_optimizer_->zero_grad();
-  Tensor logits_generated = discriminator->forward(fake);
-  Tensor loss_g = settings_.hinge_loss
-                     ? -mean(logits_generated)
-                     : F::binary_cross_entropy_with_logits(logits_generated, ones_like(logits_generated));
-  with_history_penalty(loss_g, generator_history_.get()).backward();
-  parallel_.average_gradients(generator->parameters());
-  generator_optimizer_->step();
-  if (generator_history_) generator_history_->update();
-  set_discriminator_frozen(false);
+  //    wins easily), on the fakes D just saw, then on new ones.
+  Tensor loss_g = generator_update(fake);
+  for (int extra = 1; extra < settings_.generator_steps; ++extra)
+    generator_update(generator->forward(randn({n, kLatentSize}, noise_stream_, {settings_.dtype, device_})));
   if (generator_average_) generator_average_->update();
 
   // The global batch's means (each rank's mean over equally many rows, averaged).
@@ -127,6 +122,28 @@ StepLosses GanTrainer::step(const Tensor& real_batch) {
   losses.d_fake = means[3];
   ++iteration;
   return losses;
+}
+
+Tensor GanTrainer::generator_update(const Tensor& fake) {
+  set_discriminator_frozen(true);
+  generator_optimizer_->zero_grad();
+  Tensor logits_generated = discriminator->forward(fake);
+  Tensor loss_g = settings_.hinge_loss
+                     ? -mean(logits_generated)
+                     : F::binary_cross_entropy_with_logits(logits_generated, ones_like(logits_generated));
+  with_history_penalty(loss_g, generator_history_.get()).backward();
+  parallel_.average_gradients(generator->parameters());
+  generator_optimizer_->step();
+  if (generator_history_) generator_history_->update();
+  set_discriminator_frozen(false);
+  return loss_g;
+}
+
+void GanTrainer::apply_warmup() {
+  if (settings_.warmup_steps <= 0 || iteration >= settings_.warmup_steps) return;
+  const double fraction = static_cast<double>(iteration + 1) / static_cast<double>(settings_.warmup_steps);
+  generator_optimizer_->set_lr(settings_.generator_lr * fraction);
+  discriminator_optimizer_->set_lr(settings_.discriminator_lr * fraction);
 }
 
 Tensor GanTrainer::epoch_order(int64_t dataset_size, int64_t epoch_index) const {
@@ -150,8 +167,14 @@ Tensor GanTrainer::sample(const Tensor& z) {
   return images;
 }
 
-void GanTrainer::set_generator_lr(double lr) { generator_optimizer_->set_lr(lr); }
-void GanTrainer::set_discriminator_lr(double lr) { discriminator_optimizer_->set_lr(lr); }
+void GanTrainer::set_generator_lr(double lr) {
+  settings_.generator_lr = lr;
+  generator_optimizer_->set_lr(lr);
+}
+void GanTrainer::set_discriminator_lr(double lr) {
+  settings_.discriminator_lr = lr;
+  discriminator_optimizer_->set_lr(lr);
+}
 
 void GanTrainer::save_checkpoint(const std::string& path) {
   StateDict state;

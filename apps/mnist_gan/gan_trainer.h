@@ -27,6 +27,12 @@ struct GanSettings {
   DcganOptions architecture;  // virtual batch norm in G, minibatch discrimination in D
   // Historical averaging's penalty weights (0: off), for each network's loss.
   double generator_history = 0, discriminator_history = 0;
+  // G updates per iteration (the D:G update ratio is 1:generator_steps); each
+  // after the first draws a new z and runs G again.
+  int generator_steps = 1;
+  // Learning-rate warm-up: both rates grow linearly from rate/warmup_steps in
+  // the first iteration to the full rate at iteration warmup_steps (0: off).
+  int64_t warmup_steps = 0;
   uint64_t seed = 1;
   DType dtype = kFloat32;  // float64: slower, for checks where float32 rounding would blur the comparison
 };
@@ -78,6 +84,8 @@ class GanTrainer {
 
  private:
   void set_discriminator_frozen(bool frozen);
+  Tensor generator_update(const Tensor& fake);  // one G step through the frozen D; G's GAN loss
+  void apply_warmup();  // both optimizers' rates for this iteration
 
   GanSettings settings_;
   Device device_;

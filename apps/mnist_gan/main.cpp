@@ -39,6 +39,8 @@ struct Options {
   bool generator_lr_given = false, discriminator_lr_given = false;  // on the command line
   DcganOptions architecture;
   double generator_history = 0, discriminator_history = 0;
+  int generator_steps = 1;
+  int64_t warmup = 0;
   int64_t limit = 0;  // use only the first N training images (tests, quick looks)
   int64_t sample_every = 100;  // refresh samples.png every N iterations (0 = only per epoch)
 };
@@ -95,6 +97,8 @@ void train(const Options& o) {
   settings.architecture = o.architecture;
   settings.generator_history = o.generator_history;
   settings.discriminator_history = o.discriminator_history;
+  settings.generator_steps = o.generator_steps;
+  settings.warmup_steps = o.warmup;
   settings.seed = run.seed;
   settings.dtype = o.dtype == "float64" ? kFloat64 : kFloat32;
   GanTrainer trainer(settings, device);
@@ -212,6 +216,12 @@ int main(int argc, char** argv) {
                  "historical averaging for G: weight of ||theta - mean of past theta||^2 in G's loss (section 3.3; "
                  "0 = off)")->check(non_negative_number());
   app.add_option("--history-d", o.discriminator_history, "historical averaging for D, the same way")
+      ->check(non_negative_number());
+  app.add_option("--g-steps", o.generator_steps,
+                 "G updates per iteration (D:G update ratio 1:N; each extra one on new z, about 1/3 more time per "
+                 "iteration each)")->check(number_in(1, 100));
+  app.add_option("--warmup", o.warmup,
+                 "learning-rate warm-up: both rates grow linearly to theirs over the first N iterations (0 = off)")
       ->check(non_negative_number());
   app.add_option("--sample-every", o.sample_every, "refresh samples.png every N iterations (0 = only per epoch)")
       ->check(non_negative_number());

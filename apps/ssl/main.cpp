@@ -39,6 +39,7 @@ struct Options {
                                  // --threads --device --seed --out
   std::string dataset = "mnist", data, arch;
   std::string feature_matching;  // "" = the arch's
+  int64_t minibatch_kernels = 0, minibatch_kernel_dims = 5;
   std::string dtype = "float32";
   std::string compare;           // another run's --out, whose result joins the final table
   int64_t labels = 0;            // 0: 100 for the 28x28 datasets, 1000 for svhn, 4000 for cifar10
@@ -130,6 +131,10 @@ void train(const Options& o) {
   settings.dtype = o.dtype == "float64" ? kFloat64 : kFloat32;
   if (flags.epochs > 0) settings.epochs = flags.epochs;
   if (o.learning_rate > 0) settings.learning_rate = o.learning_rate;
+  check(o.minibatch_kernels == 0 || o.feature_matching.empty(), "--feature-matching is G's loss without minibatch ",
+        "discrimination; with --minibatch-kernels G learns from D's real/fake output instead");
+  settings.minibatch_kernels = o.minibatch_kernels;
+  settings.minibatch_kernel_dims = o.minibatch_kernel_dims;
   if (!o.feature_matching.empty()) settings.squared_feature_matching = o.feature_matching == "squared";
   const int64_t batch = o.batch > 0 ? o.batch : architecture.batch_size;
   const nn::DataParallel parallel;  // under mpirun each rank takes --batch / ranks of every batch
@@ -157,9 +162,13 @@ void train(const Options& o) {
 
   Generator sample_stream(flags.seed + 4);  // the same 100 codes for every sample grid
   const Tensor fixed_z = uniform({100, kSslLatentSize}, architecture.latent_low, architecture.latent_high, sample_stream);
-  std::printf("%s on %s (%s): %lld labels, %lld %s training images, %lld test images, batch %lld, "
+  std::printf("%s%s on %s (%s): %lld labels, %lld %s training images, %lld test images, batch %lld, "
               "%lld iterations per epoch, %d threads, %s%s\n",
-              o.baseline ? "baseline (labeled images only)" : "semi-supervised GAN", o.dataset.c_str(),
+              o.baseline ? "baseline (labeled images only)" : "semi-supervised GAN",
+              o.minibatch_kernels > 0 ? (" with minibatch discrimination (" + std::to_string(o.minibatch_kernels) +
+                                         " kernels x " + std::to_string(o.minibatch_kernel_dims) + ")").c_str()
+                                      : "",
+              o.dataset.c_str(),
               arch_name.c_str(), static_cast<long long>(labels), static_cast<long long>(run.train.size()),
               o.baseline ? "labeled" : "unlabeled", static_cast<long long>(run.test.size()),
               static_cast<long long>(batch), static_cast<long long>(iterations_per_epoch), num_threads(),
@@ -293,6 +302,12 @@ int main(int argc, char** argv) {
   app.add_option("--feature-matching", o.feature_matching,
                  "abs (the blog's, mean absolute difference) or squared (the paper's MNIST)")
       ->check(CLI::IsMember({"abs", "squared"}));
+  app.add_option("--minibatch-kernels", o.minibatch_kernels,
+                 "minibatch discrimination in D with B kernels before its last layer (Salimans et al. 2016, 3.2; "
+                 "0 = off). G then learns from D's real/fake output (-log D(G(z))) instead of feature matching, as "
+                 "the paper's sample-quality models")->check(number_in(0, 100000));
+  app.add_option("--minibatch-dims", o.minibatch_kernel_dims, "the dims C of each minibatch kernel")
+      ->check(number_in(1, 1000));
   app.add_option("--polyak-decay", o.polyak_decay, "decay of the Polyak average of D's weights")
       ->check(number_in(0.0, 0.999999999));
   app.add_option("--eval-every", o.eval_every, "evaluate on the test set every N iterations (0 = once per epoch)")

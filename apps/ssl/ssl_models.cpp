@@ -66,6 +66,17 @@ std::shared_ptr<nn::BatchNorm> shift_only_batch_norm(std::shared_ptr<nn::BatchNo
   return layer;
 }
 
+// The start of a discriminator's head: a minibatch discrimination layer on
+// its `features` inputs when `kernels` > 0. Returns the features after it.
+struct MinibatchLayer {
+  int64_t kernels = 0, kernel_dims = 5;
+  int64_t add_to(Sequential& head, int64_t features, Generator& init) const {
+    if (kernels == 0) return features;
+    head.push_back(std::make_shared<nn::MinibatchDiscrimination>(features, kernels, kernel_dims, init));
+    return features + kernels;
+  }
+};
+
 // body(images) = features, head(features) = class logits.
 class SequentialDiscriminator : public SslDiscriminator {
  public:
@@ -104,7 +115,8 @@ class SequentialGenerator : public SslGenerator {
   double init_scale_;
 };
 
-std::shared_ptr<SslDiscriminator> mnist_mlp_discriminator(Generator& init, Generator& noise) {
+std::shared_ptr<SslDiscriminator> mnist_mlp_discriminator(Generator& init, Generator& noise,
+                                                          const MinibatchLayer& minibatch) {
   auto body = std::make_shared<Sequential>(nn::Flatten(), nn::GaussianNoise(0.3, noise));
   const int64_t sizes[] = {784, 1000, 500, 250, 250, 250};
   for (int i = 0; i + 1 < 6; ++i) {
@@ -115,9 +127,10 @@ std::shared_ptr<SslDiscriminator> mnist_mlp_discriminator(Generator& init, Gener
     body->push_back(nn::ReLU());
     if (i + 2 < 6) body->push_back(nn::GaussianNoise(0.5, noise));
   }
-  auto output = std::make_shared<nn::WeightNormLinear>(250, kSslClasses, init);
+  auto head = std::make_shared<Sequential>(nn::GaussianNoise(0.5, noise));
+  auto output = std::make_shared<nn::WeightNormLinear>(minibatch.add_to(*head, 250, init), kSslClasses, init);
   nn::init::normal_(output->weight_v, 0.0, 0.1, init);
-  auto head = std::make_shared<Sequential>(nn::GaussianNoise(0.5, noise), output);
+  head->push_back(output);
   return std::make_shared<SequentialDiscriminator>(body, head, 1.0);
 }
 
@@ -140,7 +153,8 @@ std::shared_ptr<SslGenerator> mnist_mlp_generator(Generator& init) {
   return std::make_shared<SequentialGenerator>(body, 0.0);  // 0: no data-dependent init (l2normalize)
 }
 
-std::shared_ptr<SslDiscriminator> svhn_blog_discriminator(Generator& init, Generator& noise) {
+std::shared_ptr<SslDiscriminator> svhn_blog_discriminator(Generator& init, Generator& noise,
+                                                          const MinibatchLayer& minibatch) {
   const F::Padding same = F::Padding::same();
   auto conv = [&](int64_t in, int64_t out, int64_t stride) {
     return nn::Conv2d(nn::Conv2dOptions(in, out, 3).stride(stride).padding(same), init);
@@ -153,7 +167,8 @@ std::shared_ptr<SslDiscriminator> svhn_blog_discriminator(Generator& init, Gener
       conv(128, 128, 1), nn::BatchNorm2d(128), nn::LeakyReLU(0.2),
       conv(128, 128, 2), nn::BatchNorm2d(128), nn::LeakyReLU(0.2), nn::Dropout(0.5, noise),
       conv(128, 128, 1), nn::LeakyReLU(0.2), nn::GlobalAvgPool2d());
-  auto head = std::make_shared<Sequential>(nn::Linear(128, kSslClasses, init));
+  auto head = std::make_shared<Sequential>();
+  head->push_back(nn::Linear(minibatch.add_to(*head, 128, init), kSslClasses, init));
   return std::make_shared<SequentialDiscriminator>(body, head, 1.0);
 }
 
@@ -171,7 +186,7 @@ std::shared_ptr<SslGenerator> svhn_blog_generator(Generator& init) {
 
 // svhn-paper (narrow = 64, wide = 128) and cifar-paper (96, 192).
 std::shared_ptr<SslDiscriminator> paper_conv_discriminator(int64_t narrow, int64_t wide, Generator& init,
-                                                           Generator& noise) {
+                                                           Generator& noise, const MinibatchLayer& minibatch) {
   const F::Padding pad1 = F::Padding::symmetric(1), none = F::Padding::valid();
   auto body = std::make_shared<Sequential>(nn::Dropout(0.2, noise));
   auto add = [&](int64_t in, int64_t out, int64_t kernel, int64_t stride, F::Padding padding) {
@@ -193,7 +208,8 @@ std::shared_ptr<SslDiscriminator> paper_conv_discriminator(int64_t narrow, int64
   add(wide, wide, 1, 1, none);  // the original's NIN layers: 1x1 convolutions
   add(wide, wide, 1, 1, none);
   body->push_back(nn::GlobalAvgPool2d());
-  auto head = std::make_shared<Sequential>(nn::WeightNormLinear(wide, kSslClasses, init));
+  auto head = std::make_shared<Sequential>();
+  head->push_back(nn::WeightNormLinear(minibatch.add_to(*head, wide, init), kSslClasses, init));
   return std::make_shared<SequentialDiscriminator>(body, head, 0.1);  // the original's init_stdv=0.1
 }
 
@@ -263,11 +279,15 @@ SslArchitecture ssl_architecture(const std::string& name) {
   fail("unknown --arch '", name, "' (expected mnist-mlp, svhn-blog, svhn-paper or cifar-paper)");
 }
 
-std::shared_ptr<SslDiscriminator> make_ssl_discriminator(const std::string& arch, Generator& init, Generator& noise) {
-  if (arch == "mnist-mlp") return mnist_mlp_discriminator(init, noise);
-  if (arch == "svhn-blog") return svhn_blog_discriminator(init, noise);
-  if (arch == "svhn-paper") return paper_conv_discriminator(64, 128, init, noise);
-  if (arch == "cifar-paper") return paper_conv_discriminator(96, 192, init, noise);
+std::shared_ptr<SslDiscriminator> make_ssl_discriminator(const std::string& arch, Generator& init, Generator& noise,
+                                                         int64_t minibatch_kernels, int64_t minibatch_kernel_dims) {
+  check(minibatch_kernels >= 0 && minibatch_kernel_dims >= 1, "make_ssl_discriminator: minibatch discrimination needs ",
+        "kernels >= 0 and dims >= 1, got ", minibatch_kernels, " x ", minibatch_kernel_dims);
+  const MinibatchLayer minibatch{minibatch_kernels, minibatch_kernel_dims};
+  if (arch == "mnist-mlp") return mnist_mlp_discriminator(init, noise, minibatch);
+  if (arch == "svhn-blog") return svhn_blog_discriminator(init, noise, minibatch);
+  if (arch == "svhn-paper") return paper_conv_discriminator(64, 128, init, noise, minibatch);
+  if (arch == "cifar-paper") return paper_conv_discriminator(96, 192, init, noise, minibatch);
   fail("unknown --arch '", arch, "' (expected mnist-mlp, svhn-blog, svhn-paper or cifar-paper)");
 }
 

@@ -31,6 +31,9 @@
 //      -> ConvT 128 -> BN -> ReLU -> WN-ConvT 3 -> tanh (k5, s2, same).
 // cifar-paper improved-gan train_cifar_feature_matching: svhn-paper with 96 and
 //   192 channels instead of 64 and 128, for CIFAR-10.
+// With minibatch kernels B > 0 (the paper's sample-quality models, section 3.2
+// and 5), every D gets a minibatch discrimination layer between its features
+// and its last layer: features [N, F] -> [N, F + B] -> 10 logits.
 #pragma once
 #include <memory>
 #include <string>
@@ -87,8 +90,10 @@ struct SslArchitecture {
 SslArchitecture ssl_architecture(const std::string& name);
 
 // `init` draws the initial weights; `noise` drives the discriminator's
-// Gaussian noise and dropout during training.
-std::shared_ptr<SslDiscriminator> make_ssl_discriminator(const std::string& arch, Generator& init, Generator& noise);
+// Gaussian noise and dropout during training; minibatch_kernels x
+// minibatch_kernel_dims is the minibatch discrimination layer (0 kernels: none).
+std::shared_ptr<SslDiscriminator> make_ssl_discriminator(const std::string& arch, Generator& init, Generator& noise,
+                                                         int64_t minibatch_kernels = 0, int64_t minibatch_kernel_dims = 5);
 std::shared_ptr<SslGenerator> make_ssl_generator(const std::string& arch, Generator& init);
 
 }  // namespace gs::apps

@@ -34,6 +34,13 @@ double accuracy_of(const Tensor& logits, const Tensor& labels) {
   return truth.empty() ? 0.0 : static_cast<double>(correct) / static_cast<double>(truth.size());
 }
 
+// The checkpoint's record of D's minibatch discrimination, as a phrase.
+std::string minibatch_words(const SslSettings& s) {
+  if (s.minibatch_kernels == 0) return "no minibatch discrimination";
+  return "minibatch discrimination (" + std::to_string(s.minibatch_kernels) + " kernels x " +
+         std::to_string(s.minibatch_kernel_dims) + ")";
+}
+
 }  // namespace
 
 SslSettings SslSettings::defaults_for(const SslArchitecture& architecture) {
@@ -55,9 +62,11 @@ SslTrainer::SslTrainer(const SslSettings& settings, Device device)
       latent_stream_(settings.seed + 1),
       layer_noise_stream_(settings.seed + 2) {
   generator = make_ssl_generator(settings.arch, init_stream_);
-  discriminator = make_ssl_discriminator(settings.arch, init_stream_, layer_noise_stream_);
+  discriminator = make_ssl_discriminator(settings.arch, init_stream_, layer_noise_stream_, settings.minibatch_kernels,
+                                         settings.minibatch_kernel_dims);
   Generator unused_init(0);
-  averaged_discriminator_ = make_ssl_discriminator(settings.arch, unused_init, layer_noise_stream_);
+  averaged_discriminator_ = make_ssl_discriminator(settings.arch, unused_init, layer_noise_stream_,
+                                                   settings.minibatch_kernels, settings.minibatch_kernel_dims);
   generator->to(settings.dtype).to(device);
   discriminator->to(settings.dtype).to(device);
   averaged_discriminator_->to(settings.dtype).to(device);
@@ -138,7 +147,9 @@ SslStepLosses SslTrainer::step(const Tensor& labeled_batch, const Tensor& labels
     generated = generator->forward(latent(n, latent_stream_));
   }
   Tensor labeled_logits, unlabeled_logits, generated_logits;
-  if (architecture_.discriminator_has_batch_norm) {  // batch statistics per source, as the blog post
+  // Batch norm (batch statistics per source, as the blog post) and minibatch
+  // discrimination (each sample compared with its own batch) need the sources apart.
+  if (architecture_.discriminator_has_batch_norm || settings_.minibatch_kernels > 0) {
     labeled_logits = discriminator->classify(labeled).logits;
     unlabeled_logits = discriminator->classify(unlabeled).logits;
     generated_logits = discriminator->classify(generated).logits;
@@ -158,17 +169,25 @@ SslStepLosses SslTrainer::step(const Tensor& labeled_batch, const Tensor& labels
   polyak_->update();
 
   // 2. Generator, through the frozen discriminator: match the mean features
-  //    of a real batch (feature matching) rather than fool D's output.
+  //    of a real batch (feature matching) rather than fool D's output; with
+  //    minibatch discrimination, fool D's output: -log D(G(z)), D(x) =
+  //    sigmoid(logsumexp(l(x))), the non-saturating loss.
   set_discriminator_frozen(true);
   generator_optimizer_->zero_grad();
-  Tensor real_features;
-  {
-    NoGradGuard no_grad;
-    real_features = discriminator->classify(matching).features;
+  Tensor generator_loss;
+  if (settings_.minibatch_kernels > 0) {
+    const Tensor fooled = F::real_fake_logit(discriminator->classify(generator->forward(latent(n, latent_stream_))).logits);
+    generator_loss = F::binary_cross_entropy_with_logits(fooled, ones_like(fooled));
+  } else {
+    Tensor real_features;
+    {
+      NoGradGuard no_grad;
+      real_features = discriminator->classify(matching).features;
+    }
+    const Tensor generated_features =
+        discriminator->classify(generator->forward(latent(n, latent_stream_))).features;
+    generator_loss = F::feature_matching_loss(real_features, generated_features, settings_.squared_feature_matching);
   }
-  const Tensor generated_features = discriminator->classify(generator->forward(latent(n, latent_stream_))).features;
-  const Tensor generator_loss =
-      F::feature_matching_loss(real_features, generated_features, settings_.squared_feature_matching);
   generator_loss.backward();
   parallel_.average_gradients(generator_parameters_);
   generator_optimizer_->step();
@@ -230,7 +249,7 @@ void SslTrainer::save_checkpoint(const std::string& path) const {
   save_position(state, iteration, epoch, batch_in_epoch);
   save(state, path,
        {{"format", "gradschool ssl checkpoint"}, {"arch", settings_.arch},
-        {"mode", settings_.baseline ? "baseline" : "gan"}});
+        {"mode", settings_.baseline ? "baseline" : "gan"}, {"minibatch", minibatch_words(settings_)}});
 }
 
 void SslTrainer::load_checkpoint(const std::string& path) {
@@ -240,6 +259,10 @@ void SslTrainer::load_checkpoint(const std::string& path) {
   const std::string mode = settings_.baseline ? "baseline" : "gan";
   check(metadata["arch"] == settings_.arch && metadata["mode"] == mode, path, ": a checkpoint of --arch ",
         metadata["arch"], " (", metadata["mode"], "), but this run is --arch ", settings_.arch, " (", mode, ")");
+  const std::string trained_minibatch = metadata.count("minibatch") ? metadata["minibatch"] : minibatch_words(SslSettings());
+  check(trained_minibatch == minibatch_words(settings_), path, ": a checkpoint with ", trained_minibatch,
+        ", but this run has ", minibatch_words(settings_), "; resume with the --minibatch-kernels and --minibatch-dims "
+        "it was trained with");
   load_position(state, position(), path, "ssl");
   load_stream(state, "latent_stream", latent_stream_, path, "ssl");
   load_stream(state, "layer_noise_stream", layer_noise_stream_, path, "ssl");

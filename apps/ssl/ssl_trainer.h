@@ -28,6 +28,10 @@ struct SslSettings {
   double unsupervised_weight = 0.5;
   bool squared_feature_matching = true;
   double polyak_decay = 0.9999;   // the original's rate 1e-4
+  // Minibatch discrimination in D (0 kernels: off). With it on, the paper's
+  // sample-quality models: each source goes through D as its own batch and G
+  // learns from D's real/fake output (-log D(G(z))) instead of feature matching.
+  int64_t minibatch_kernels = 0, minibatch_kernel_dims = 5;
   int64_t epochs = 300;           // the run's length, for the learning-rate decay
   double lr_decay_fraction = 0;   // decay linearly to 0 over this last part of the epochs
   uint64_t seed = 1;
