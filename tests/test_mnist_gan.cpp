@@ -270,6 +270,29 @@ TEST_CASE("mnist_gan --warmup ramps both learning rates up, --g-steps updates G 
   CHECK(state.at("discriminator_optimizer.state.0.step").to_vector<int64_t>()[0] == 4);
 }
 
+TEST_CASE("mnist_gan's recipes: improved (the default) and dcgan set their flags, and flags given win") {
+  TempDir data, improved, dcgan, mixed;
+  testing::write_mnist_fixture(data, 64, 10);  // batch 16: 4 iterations per epoch
+  const std::string common = "--data " + data.path() + " --batch 16 --threads 2 --seed 3 --epochs 1 --out ";
+  struct Expected {
+    const TempDir* run;
+    double lr_g, lr_d;
+    int64_t g_steps_per_iteration;
+  };
+  REQUIRE(run_app("mnist_gan", common + improved.path()).status == 0);
+  REQUIRE(run_app("mnist_gan", common + dcgan.path() + " --recipe dcgan").status == 0);
+  REQUIRE(run_app("mnist_gan", common + mixed.path() + " --recipe dcgan --lr-g 1e-3 --g-steps 3").status == 0);
+  for (const Expected& expected : {Expected{&improved, 2e-3, 2e-4, 2}, Expected{&dcgan, 2e-4, 2e-4, 1},
+                                   Expected{&mixed, 1e-3, 2e-4, 3}}) {
+    CAPTURE(expected.run->path());
+    const StateDict state = load(expected.run->file("checkpoint.safetensors"));
+    CHECK(state.at("generator_optimizer.param_groups.0.lr").item() == doctest::Approx(expected.lr_g));
+    CHECK(state.at("discriminator_optimizer.param_groups.0.lr").item() == doctest::Approx(expected.lr_d));
+    CHECK(state.at("generator_optimizer.state.0.step").to_vector<int64_t>()[0] == 4 * expected.g_steps_per_iteration);
+    CHECK(state.count("averaged_generator.0.weight") == (expected.run == &improved ? 1u : 0u));
+  }
+}
+
 TEST_CASE("mnist_gan explains what is wrong") {
   TempDir empty, out;
   testing::ProgramRun missing = run_app("mnist_gan", "--data " + empty.path() + " --out " + out.path());

@@ -47,7 +47,7 @@ struct Options {
 
 // The two recipes, as the flag values each one sets (a flag given on the
 // command line wins). improved: the best measured at 1,500 updates (batch 64,
-// tutorial 7); dcgan: the DCGAN paper's (Radford et al. 2016), which samples
+// tutorial 7), with two G updates per D update; dcgan: the DCGAN paper's (Radford et al. 2016), which samples
 // the trained G itself.
 void apply_recipe(const CLI::App& app, Options& o) {
   struct Setting {
@@ -65,6 +65,7 @@ void apply_recipe(const CLI::App& app, Options& o) {
     const bool is_rate = setting.value == &o.generator_lr || setting.value == &o.discriminator_lr;
     if (app.count(setting.flag) == 0 && !(is_rate && lr_given)) *setting.value = dcgan ? setting.dcgan : setting.improved;
   }
+  if (app.count("--g-steps") == 0) o.generator_steps = dcgan ? 1 : 2;
 }
 
 void write_samples(GanTrainer& trainer, const Tensor& fixed_z, const std::string& path) {
@@ -176,8 +177,8 @@ int main(int argc, char** argv) {
                "losses.png (when gnuplot is installed) and checkpoint.safetensors (every epoch and on Ctrl-C)."};
   add_training_flags(app, o.run, "passes over the training set");
   app.add_option("--recipe", o.recipe,
-                 "improved (the best measured at 1,500 updates: --lr-g 2e-3 --lr-d 2e-4 --beta2 0.99 --average 0.99) "
-                 "or dcgan (the DCGAN paper's: --lr 2e-4 --beta1 0.5 --beta2 0.999 --average 0); flags given as well "
+                 "improved (the best measured at 1,500 updates: --lr-g 2e-3 --lr-d 2e-4 --beta2 0.99 --average 0.99 "
+                 "--g-steps 2) or dcgan (the DCGAN paper's: --lr 2e-4 --beta1 0.5 --beta2 0.999 --average 0 --g-steps 1); flags given as well "
                  "override the recipe's")
       ->check(CLI::IsMember({"improved", "dcgan"}));
   app.get_option("--resume")->description("continue from --out/checkpoint.safetensors (bit-exact with the same "
