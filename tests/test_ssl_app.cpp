@@ -65,6 +65,17 @@ void write_svhn_fixture(const TempDir& dir, int64_t train, int64_t test) {
   write("test_32x32.mat", test);
 }
 
+// Two checkpoints hold the same tensors with the same values, bit for bit.
+void expect_identical(const StateDict& a, const StateDict& b) {
+  REQUIRE(a.size() == b.size());
+  REQUIRE(a.size() > 50);
+  for (const auto& [name, t] : a) {
+    CAPTURE(name);
+    REQUIRE(b.count(name) == 1);
+    CHECK(t.to_vector<double>() == b.at(name).to_vector<double>());
+  }
+}
+
 }  // namespace
 
 TEST_CASE("ssl learns the labeled examples of a tiny dataset and writes its outputs") {
@@ -114,14 +125,7 @@ TEST_CASE("ssl resumed from a checkpoint equals an uninterrupted run bit for bit
   REQUIRE(second.status == 0);
   CHECK(second.output.find("resumed from") != std::string::npos);
   // Everything: both models, both optimizers, the Polyak average, the random streams, the position.
-  const StateDict a = load(straight.file("checkpoint.safetensors")), b = load(resumed.file("checkpoint.safetensors"));
-  REQUIRE(a.size() == b.size());
-  REQUIRE(a.size() > 50);
-  for (const auto& [name, t] : a) {
-    CAPTURE(name);
-    REQUIRE(b.count(name) == 1);
-    CHECK(t.to_vector<double>() == b.at(name).to_vector<double>());
-  }
+  expect_identical(load(straight.file("checkpoint.safetensors")), load(resumed.file("checkpoint.safetensors")));
   CHECK(read_file(straight.file("result.csv")).substr(0, 60) == read_file(resumed.file("result.csv")).substr(0, 60));
 }
 
@@ -141,13 +145,7 @@ TEST_CASE("ssl --minibatch-kernels adds the layer to D's head, resumes bit for b
 
   REQUIRE(run_app("ssl", common + minibatch + "--epochs 2 --max-steps 4 --out " + resumed.path()).status == 0);
   REQUIRE(run_app("ssl", common + minibatch + "--epochs 2 --resume --out " + resumed.path()).status == 0);
-  const StateDict b = load(resumed.file("checkpoint.safetensors"));
-  REQUIRE(a.size() == b.size());
-  for (const auto& [name, t] : a) {
-    CAPTURE(name);
-    REQUIRE(b.count(name) == 1);
-    CHECK(t.to_vector<double>() == b.at(name).to_vector<double>());
-  }
+  expect_identical(a, load(resumed.file("checkpoint.safetensors")));
 
   testing::ProgramRun other = run_app("ssl", common + "--epochs 3 --resume --out " + resumed.path());
   CHECK(other.status == 1);
