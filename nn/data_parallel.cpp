@@ -99,6 +99,36 @@ Tensor all_reduce_mean(const Tensor& x, ProcessGroup& group) {
   return y;
 }
 
+// y = [x_0; x_1; ...; x_{R-1}] (rows of every rank, rank order) on every
+// rank, as one all-reduce of zero-padded rows (each rank fills its own
+// offset). Rank r's gradient is d(sum_r' L_r')/dx_r: its rows of the sum of
+// the incoming gradients.
+Tensor all_gather_rows(const Tensor& x, ProcessGroup& group) {
+  std::vector<double> own(group.size(), 0.0);
+  own[group.rank()] = static_cast<double>(x.size(0));
+  Tensor counts = tensor(own, {group.size()});
+  group.all_reduce(counts, ReduceKind::Sum);
+  const std::vector<double> rows = counts.to_vector<double>();
+  int64_t offset = 0, total = 0;
+  for (int r = 0; r < group.size(); ++r) {
+    if (r == group.rank()) offset = total;
+    total += static_cast<int64_t>(rows[r]);
+  }
+  Shape shape = x.shape();
+  shape[0] = total;
+  Tensor y = zeros(shape, x.options());
+  y.narrow(0, offset, x.size(0)).copy_(x.detach());
+  group.all_reduce(y, ReduceKind::Sum);
+  ProcessGroup* reducing = &group;
+  const int64_t own_rows = x.size(0);
+  record(y, "all_gather_rows", {x}, [reducing, offset, own_rows](const Tensor& grad) {
+    Tensor summed = grad.contiguous().clone();
+    reducing->all_reduce(summed, ReduceKind::Sum);
+    return std::vector<Tensor>{summed.narrow(0, offset, own_rows).contiguous()};
+  });
+  return y;
+}
+
 Tensor batch_mean(const Tensor& x) {
   ProcessGroup* group = nn::global_batch_group();
   const Tensor local = x.mean({0});

@@ -70,6 +70,9 @@ Tensor synchronized_batch_norm(const Tensor& x, const Tensor& gamma, const Tenso
 // ---- across ranks (nn/data_parallel.cpp) --------------------------------------
 // The mean over the ranks of `group`, differentiable (backward: the mean of the gradients).
 Tensor all_reduce_mean(const Tensor& x, ProcessGroup& group);
+// Every rank's rows, stacked in rank order (batches may differ in size),
+// differentiable (backward: this rank's rows of the summed gradients).
+Tensor all_gather_rows(const Tensor& x, ProcessGroup& group);
 // x.mean({0}), over the global batch inside a GlobalBatchStep.
 Tensor batch_mean(const Tensor& x);
 

@@ -1,5 +1,7 @@
 #include "nn/minibatch_discrimination.h"
 
+#include "nn/data_parallel.h"
+#include "nn/functional.h"
 #include "nn/init.h"
 
 namespace gs::nn {
@@ -10,8 +12,11 @@ Tensor minibatch_discrimination(const Tensor& x, const Tensor& T, int64_t kernel
         shape_str(T.shape()), " and ", kernels, " kernels");
   const int64_t n = x.size(0), kernel_dims = T.size(1) / kernels;
   Tensor m = matmul(x, T).reshape({n, kernels, kernel_dims});
-  // distance[i][j][b] = sum_c |M[i][b][c] - M[j][b][c]|, by broadcasting [N, 1, B, C] against [1, N, B, C].
-  Tensor distance = sum(abs(m.unsqueeze(1) - m.unsqueeze(0)), {3});
+  // Under data parallelism the others j are the global batch's rows: every rank's M.
+  ProcessGroup* group = global_batch_group();
+  const Tensor others = group ? F::all_gather_rows(m, *group) : m;
+  // distance[i][j][b] = sum_c |M[i][b][c] - M[j][b][c]|, by broadcasting [n, 1, B, C] against [1, N, B, C].
+  Tensor distance = sum(abs(m.unsqueeze(1) - others.unsqueeze(0)), {3});
   // Each sample's distance to itself is exactly 0, so the sum over all j holds
   // an exp(0) = 1 that the paper's sum over j != i leaves out.
   Tensor closeness = sum(exp(-distance), {1}) - 1.0;

@@ -6,8 +6,10 @@
 //   c_b(i, j) = exp(-||M_i,b - M_j,b||_1)   (L1 over the C dims of kernel b)
 //   o_b(i) = sum_{j != i} c_b(i, j),   output [x_i, o(i)]  [N, A + B]
 // The batch is whatever forward() is given: the discriminator scores its real
-// and its generated batch in separate calls, as in the paper (under mpirun,
-// each rank's rows are one batch).
+// and its generated batch in separate calls, as in the paper. Inside a
+// data-parallel GlobalBatchStep (nn/data_parallel.h) the j run over the
+// global batch (every rank's M, all-gathered), so R ranks of n rows compute
+// what one process computes on R n.
 #pragma once
 #include "nn/module.h"
 

@@ -127,7 +127,8 @@ TEST_CASE("mnist_gan with Salimans et al.'s techniques trains, resumes bit for b
                                                        resumed.path());
   CHECK(other.status == 1);
   CHECK(other.output.find("this checkpoint's models are virtual batch norm in G (reference batch 8), minibatch "
-                          "discrimination in D (6 kernels x 3), spectral norm in D, not the lecture's DCGAN; resume with the "
+                          "discrimination in D (6 kernels x 3), spectral norm in D, not minibatch discrimination in D (100 kernels x 5); "
+                          "resume with the "
                           "architecture flags it was trained with") != std::string::npos);
   TempDir plain;
   REQUIRE(run_app("mnist_gan", "--data " + data.path() + " --batch 16 --epochs 1 --out " + plain.path()).status == 0);
@@ -278,14 +279,17 @@ TEST_CASE("mnist_gan's recipes: improved (the default) and dcgan set their flags
     const TempDir* run;
     double lr_g, lr_d;
     int64_t g_steps_per_iteration;
+    const char* minibatch_kernels;  // D's minibatch discrimination, as the checkpoint records it
   };
   REQUIRE(run_app("mnist_gan", common + improved.path()).status == 0);
   REQUIRE(run_app("mnist_gan", common + dcgan.path() + " --recipe dcgan").status == 0);
   REQUIRE(run_app("mnist_gan", common + mixed.path() + " --recipe dcgan --lr-g 1e-3 --g-steps 3").status == 0);
-  for (const Expected& expected : {Expected{&improved, 2e-3, 2e-4, 2}, Expected{&dcgan, 2e-4, 2e-4, 1},
-                                   Expected{&mixed, 1e-3, 2e-4, 3}}) {
+  for (const Expected& expected : {Expected{&improved, 2e-3, 2e-4, 2, "100"}, Expected{&dcgan, 2e-4, 2e-4, 1, "0"},
+                                   Expected{&mixed, 1e-3, 2e-4, 3, "0"}}) {
     CAPTURE(expected.run->path());
-    const StateDict state = load(expected.run->file("checkpoint.safetensors"));
+    Metadata metadata;
+    const StateDict state = load(expected.run->file("checkpoint.safetensors"), &metadata);
+    CHECK(metadata.at("discriminator.minibatch_kernels") == expected.minibatch_kernels);
     CHECK(state.at("generator_optimizer.param_groups.0.lr").item() == doctest::Approx(expected.lr_g));
     CHECK(state.at("discriminator_optimizer.param_groups.0.lr").item() == doctest::Approx(expected.lr_d));
     CHECK(state.at("generator_optimizer.state.0.step").to_vector<int64_t>()[0] == 4 * expected.g_steps_per_iteration);

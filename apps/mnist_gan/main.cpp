@@ -47,8 +47,8 @@ struct Options {
 
 // The two recipes, as the flag values each one sets (a flag given on the
 // command line wins). improved: the best measured at 1,500 updates (batch 64,
-// tutorial 7), with two G updates per D update; dcgan: the DCGAN paper's (Radford et al. 2016), which samples
-// the trained G itself.
+// tutorial 7): two G updates per D update and minibatch discrimination in D;
+// dcgan: the DCGAN paper's (Radford et al. 2016), which samples the trained G itself.
 void apply_recipe(const CLI::App& app, Options& o) {
   struct Setting {
     const char* flag;
@@ -66,6 +66,7 @@ void apply_recipe(const CLI::App& app, Options& o) {
     if (app.count(setting.flag) == 0 && !(is_rate && lr_given)) *setting.value = dcgan ? setting.dcgan : setting.improved;
   }
   if (app.count("--g-steps") == 0) o.generator_steps = dcgan ? 1 : 2;
+  if (app.count("--minibatch-kernels") == 0) o.architecture.minibatch_kernels = dcgan ? 0 : 100;
 }
 
 void write_samples(GanTrainer& trainer, const Tensor& fixed_z, const std::string& path) {
@@ -178,8 +179,8 @@ int main(int argc, char** argv) {
   add_training_flags(app, o.run, "passes over the training set");
   app.add_option("--recipe", o.recipe,
                  "improved (the best measured at 1,500 updates: --lr-g 2e-3 --lr-d 2e-4 --beta2 0.99 --average 0.99 "
-                 "--g-steps 2) or dcgan (the DCGAN paper's: --lr 2e-4 --beta1 0.5 --beta2 0.999 --average 0 --g-steps 1); flags given as well "
-                 "override the recipe's")
+                 "--g-steps 2 --minibatch-kernels 100) or dcgan (the DCGAN paper's: --lr 2e-4 --beta1 0.5 --beta2 0.999 "
+                 "--average 0 --g-steps 1 --minibatch-kernels 0); flags given as well override the recipe's")
       ->check(CLI::IsMember({"improved", "dcgan"}));
   app.get_option("--resume")->description("continue from --out/checkpoint.safetensors (bit-exact with the same "
                                           "flags; --lr, --lr-g, --lr-d given with it change the learning rates)");
@@ -206,7 +207,8 @@ int main(int argc, char** argv) {
                  "norm). G also runs the reference batch every pass: about N/batch more work in G")
       ->check(number_in(0, kMaxBatch));
   app.add_option("--minibatch-kernels", o.architecture.minibatch_kernels,
-                 "minibatch discrimination in D with B kernels (Salimans et al. 2016, 3.2; 0 = off; the paper: 100)")
+                 "minibatch discrimination in D with B kernels (Salimans et al. 2016, 3.2; 0 = off; the paper and "
+                 "--recipe improved: 100)")
       ->check(number_in(0, 100000));
   app.add_option("--minibatch-dims", o.architecture.minibatch_kernel_dims, "the dims C of each minibatch kernel")
       ->check(number_in(1, 1000));

@@ -159,6 +159,34 @@ TEST_CASE("synchronized batch norm on 2 x n rows equals batch norm on 2n rows, f
   }
 }
 
+TEST_CASE("minibatch discrimination on 2 x n rows equals the layer on 2n rows, forward and backward") {
+  ProcessGroup& g = group();
+  nn::DataParallel parallel(g);
+  const Tensor x_all = testing::random_leaf({6, 4}, 31, 1.0).to(kFloat64).detach().requires_grad_();
+  Tensor T = testing::random_leaf({4, 3 * 2}, 32, 1.0).to(kFloat64).detach().requires_grad_();
+  const Tensor upstream = testing::random_leaf({6, 4 + 3}, 33).to(kFloat64).detach();
+  const Tensor y_all = nn::minibatch_discrimination(x_all, T, 3);  // no GlobalBatchStep: the local batch is all
+  (y_all * upstream).sum().backward();
+  const Tensor dT_all = T.grad().clone();
+  T.zero_grad();
+
+  const Tensor x = parallel.shard(x_all).detach().contiguous().requires_grad_();
+  Tensor y;
+  {
+    nn::GlobalBatchStep step(parallel);
+    y = nn::minibatch_discrimination(x, T, 3);
+  }
+  CHECK(relative_difference(y, parallel.shard(y_all)) < 1e-14);
+  // Not the layer on this rank's 3 rows alone: their closeness terms differ.
+  CHECK(relative_difference(nn::minibatch_discrimination(x, T, 3), parallel.shard(y_all)) > 1e-3);
+  // rank r's loss is its share of the sum: the gradients of the parts add up to the whole's
+  (y * parallel.shard(upstream)).sum().backward();
+  CHECK(relative_difference(x.grad(), parallel.shard(x_all.grad())) < 1e-12);
+  Tensor dT = T.grad().clone();
+  g.all_reduce(dT, ReduceKind::Sum);
+  CHECK(relative_difference(dT, dT_all) < 1e-12);
+}
+
 TEST_CASE("batch_mean and all_reduce_mean are the global batch's mean, with its gradient") {
   ProcessGroup& g = group();
   nn::DataParallel parallel(g);
