@@ -199,12 +199,13 @@ void GanTrainer::save_checkpoint(const std::string& path) {
 void GanTrainer::load_checkpoint(const std::string& path) {
   Metadata metadata;
   StateDict state = load(path, &metadata);
+  // First what says "not a mnist_gan checkpoint" (another program's has no noise stream), then the models.
+  load_position(state, position(), path, "mnist_gan");
+  load_stream(state, "noise_stream", noise_stream_, path, "mnist_gan");
   const DcganOptions trained_with = DcganOptions::from_metadata(metadata, path);
   check(trained_with.metadata() == settings_.architecture.metadata(), path, ": this checkpoint's models are ",
         trained_with.describe(), ", not ", settings_.architecture.describe(),
         "; resume with the architecture flags it was trained with (--vbn, --minibatch-kernels, --spectral-norm)");
-  load_position(state, position(), path, "mnist_gan");
-  load_stream(state, "noise_stream", noise_stream_, path, "mnist_gan");
   generator->load_state_dict(select_prefix(state, "generator."));
   discriminator->load_state_dict(select_prefix(state, "discriminator."));
   generator_optimizer_->load_state_dict(select_prefix(state, "generator_optimizer."));
