@@ -1,23 +1,11 @@
 #include "nn/weight_norm.h"
 
+#include "autograd/node.h"
+#include "autograd/ops/op_helpers.h"
 #include "nn/init.h"
 
 namespace gs::nn {
 namespace {
-
-// The dims of a weight other than the output unit's: 1, 2, ...
-Shape unit_dims(const Tensor& v) {
-  Shape dims;
-  for (int64_t d = 1; d < v.dim(); ++d) dims.push_back(d);
-  return dims;
-}
-
-// g broadcast against v: [out] -> [out, 1, ...].
-Tensor per_unit(const Tensor& g, const Tensor& v) {
-  Shape shape(v.dim(), 1);
-  shape[0] = g.size(0);
-  return g.reshape(shape);
-}
 
 // pre_activation has the unit in dim 1 ([N, out] or [N, out, H, W]); its
 // statistics per unit are over all other dims.
@@ -34,11 +22,27 @@ void set_from_statistics(const Tensor& pre_activation, Tensor& g, Tensor& bias, 
 
 }  // namespace
 
+// w = (g / ||v||) v per unit;  dg = dot / ||v||,  dv = (g / ||v||) (dW - (dot / ||v||^2) v),
+// dot = sum dW v over the unit. One node and two fused kernels (tensor/cpu/weight_norm.cpp)
+// where the chain square, sum, sqrt, divide, multiply records five and walks v ten times.
 Tensor weight_norm(const Tensor& v, const Tensor& g) {
   check(v.dim() >= 2 && g.dim() == 1 && g.size(0) == v.size(0), "weight_norm: expects v [out, ...] and g [out], got ",
         shape_str(v.shape()), " and ", shape_str(g.shape()));
-  Tensor norm = sqrt(sum(square(v), unit_dims(v), /*keepdim=*/true));
-  return v * (per_unit(g, v) / norm);
+  check_same_kind("weight_norm", v, g);
+  check_floating("weight_norm", v);
+  const Tensor direction = v.detach().contiguous(), length = g.detach().contiguous();
+  const Shape rows{v.size(0), v.numel() / v.size(0)};
+  Tensor w = empty(v.shape(), v.options()), norm = empty({v.size(0)}, v.options());
+  backend_of(v).weight_norm_forward(direction.view(rows), length, w.view(rows), norm);
+  record(w, "weight_norm", {v, g},
+         [direction, length, norm, rows, need_v = v.requires_grad(), need_g = g.requires_grad()](const Tensor& grad) {
+           Tensor dv = need_v ? empty(direction.shape(), direction.options()) : Tensor();
+           Tensor dg = need_g ? empty(length.shape(), length.options()) : Tensor();
+           backend_of(direction).weight_norm_backward(grad.contiguous().view(rows), direction.view(rows), length,
+                                                      norm, need_v ? dv.view(rows) : Tensor(), dg);
+           return std::vector<Tensor>{dv, dg};
+         });
+  return w;
 }
 
 WeightNormLinear::WeightNormLinear(LinearOptions options, Generator& gen) {

@@ -80,6 +80,14 @@ class Backend {
   virtual void batch_norm_backward(const Tensor& grad, const Tensor& x, const Tensor& mean,
                                    const Tensor& inverse_std, const Tensor& gamma, const Tensor& grad_x,
                                    const Tensor& grad_gamma, const Tensor& grad_beta);
+  // Weight normalisation (nn/weight_norm.cpp) of v contiguous [out, K] (K =
+  // one unit's fan-in) with lengths g [out]: norm [out] = ||v|| per row and
+  // w = g v / norm (tensor/kernels/weight_norm.h).
+  virtual void weight_norm_forward(const Tensor& v, const Tensor& g, const Tensor& w, const Tensor& norm);
+  // Its backward from grad_w (contiguous, like v); grad_v or grad_g may be
+  // undefined (not wanted).
+  virtual void weight_norm_backward(const Tensor& grad_w, const Tensor& v, const Tensor& g, const Tensor& norm,
+                                    const Tensor& grad_v, const Tensor& grad_g);
   // One optimizer step on one parameter, in place; param, grad and the state
   // tensors are contiguous, of one float dtype and shape (tensor/kernels/optimizer_steps.h).
   virtual void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,

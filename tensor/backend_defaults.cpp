@@ -79,6 +79,30 @@ void Backend::batch_norm_backward(const Tensor& grad, const Tensor& x, const Ten
   s.assign(as_channels(grad_x), s.binary(BinaryOp::Mul, inner, scale));
 }
 
+void Backend::weight_norm_forward(const Tensor& v, const Tensor& g, const Tensor& w, const Tensor& norm) {
+  Steps s{*this};
+  const Tensor squares = empty({v.size(0), 1}, v.options());
+  reduce(ReduceOp::Sum, s.unary(UnaryOp::Square, v), {false, true}, squares);
+  s.assign(norm.view({v.size(0), 1}), s.unary(UnaryOp::Sqrt, squares));
+  const Tensor scale = s.binary(BinaryOp::Div, g.detach().view({v.size(0), 1}), norm.view({v.size(0), 1}));
+  s.assign(w, s.binary(BinaryOp::Mul, v, scale));
+}
+
+void Backend::weight_norm_backward(const Tensor& grad_w, const Tensor& v, const Tensor& g, const Tensor& norm,
+                                   const Tensor& grad_v, const Tensor& grad_g) {
+  Steps s{*this};
+  const Tensor unit_norm = norm.detach().view({v.size(0), 1});
+  const Tensor dot = empty({v.size(0), 1}, v.options());
+  reduce(ReduceOp::Sum, s.binary(BinaryOp::Mul, grad_w, v), {false, true}, dot);
+  if (grad_g.defined()) s.assign(grad_g.view({v.size(0), 1}), s.binary(BinaryOp::Div, dot, unit_norm));
+  if (!grad_v.defined()) return;
+  // dv = (g / norm) (dW - (dot / norm^2) v)
+  const Tensor scale = s.binary(BinaryOp::Div, g.detach().view({v.size(0), 1}), unit_norm);
+  const Tensor coefficient = s.binary(BinaryOp::Div, dot, s.unary(UnaryOp::Square, unit_norm));
+  const Tensor inner = s.binary(BinaryOp::Sub, grad_w, s.binary(BinaryOp::Mul, v, coefficient));
+  s.assign(grad_v, s.binary(BinaryOp::Mul, inner, scale));
+}
+
 void Backend::sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
                          const SgdUpdate& u) {
   Steps s{*this};

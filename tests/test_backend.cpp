@@ -85,6 +85,38 @@ TEST_CASE("the default batch norm entries equal the CPU's fused kernels") {
   }
 }
 
+TEST_CASE("the default weight norm entries equal the CPU's fused kernels") {
+  BasicEntriesOnly basic;
+  Backend& fused = backend(Device::cpu());
+  // 37 values per unit: the fused sums' eight partial sums and their tail.
+  for (const Shape& rows : {Shape{5, 37}, Shape{1, 3}, Shape{64, 8}}) {
+    CAPTURE(shape_str(rows));
+    const Tensor v = values(rows, 10), g = values({rows[0]}, 11, 1.0), dw = values(rows, 12);
+    Tensor w[2], norm[2], dv[2], dg[2];
+    Backend* backends[2] = {&basic, &fused};
+    for (int i = 0; i < 2; ++i) {
+      w[i] = empty(rows, kFloat64);
+      norm[i] = empty({rows[0]}, kFloat64);
+      backends[i]->weight_norm_forward(v, g, w[i], norm[i]);
+      dv[i] = empty(rows, kFloat64);
+      dg[i] = empty({rows[0]}, kFloat64);
+      backends[i]->weight_norm_backward(dw, v, g, norm[i], dv[i], dg[i]);
+    }
+    expect_close(w[0], w[1], 1e-12, 1e-12);
+    expect_close(norm[0], norm[1], 1e-12, 1e-12);
+    expect_close(dv[0], dv[1], 1e-12, 1e-10);
+    expect_close(dg[0], dg[1], 1e-12, 1e-10);
+    // Each row of w has length |g|.
+    expect_close(sqrt(sum(square(w[1]), {1})), abs(g), 1e-12, 1e-12);
+    // grad_v alone or grad_g alone gives the same values.
+    Tensor dv_only = empty(rows, kFloat64), dg_only = empty({rows[0]}, kFloat64);
+    fused.weight_norm_backward(dw, v, g, norm[1], dv_only, Tensor());
+    fused.weight_norm_backward(dw, v, g, norm[1], Tensor(), dg_only);
+    expect_close(dv_only, dv[1], 0, 0);
+    expect_close(dg_only, dg[1], 0, 0);
+  }
+}
+
 TEST_CASE("the default optimizer entries equal the CPU's fused updates") {
   BasicEntriesOnly basic;
   Backend& fused = backend(Device::cpu());

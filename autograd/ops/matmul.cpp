@@ -26,6 +26,16 @@ BlasOperand blas_operand(const Tensor& t) {
   return {copy, false, std::max<int64_t>(cols, 1), t.dim() == 3 ? rows * cols : 0};
 }
 
+// x y, laid out like `operand` (the input it is the gradient of): a 2-D
+// operand that is a transposed view (a linear layer's W^T) gets (y^T x^T)^T,
+// a transposed view too, so the gradient that reaches W is contiguous
+// instead of a strided copy away.
+Tensor product_laid_out_like(const Tensor& x, const Tensor& y, const Tensor& operand) {
+  const bool transposed_view = operand.dim() == 2 && x.dim() == 2 && y.dim() == 2 && operand.stride(0) == 1 &&
+                               operand.size(0) > 1 && operand.stride(1) >= operand.size(0);
+  return transposed_view ? matmul(y.t(), x.t()).t() : matmul(x, y);
+}
+
 }  // namespace
 
 // Y = A B;  dA = dY B^T,  dB = A^T dY  (batched: per matrix; a 2-D operand
@@ -60,8 +70,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   }
   record(out, "matmul", {a, b}, [a = a.detach(), b = b.detach(), ga = a.requires_grad(), gb = b.requires_grad()](
                                     const Tensor& g) {
-    Tensor da = ga ? sum_to(matmul(g, b.transpose(-1, -2)), a.shape()) : Tensor();
-    Tensor db = gb ? sum_to(matmul(a.transpose(-1, -2), g), b.shape()) : Tensor();
+    Tensor da = ga ? sum_to(product_laid_out_like(g, b.transpose(-1, -2), a), a.shape()) : Tensor();
+    Tensor db = gb ? sum_to(product_laid_out_like(a.transpose(-1, -2), g, b), b.shape()) : Tensor();
     return std::vector<Tensor>{da, db};
   });
   return out;

@@ -36,6 +36,10 @@ class CpuBackend final : public Backend {
                            const Tensor& gamma, const Tensor& grad_x, const Tensor& grad_gamma,
                            const Tensor& grad_beta) override;
 
+  void weight_norm_forward(const Tensor& v, const Tensor& g, const Tensor& w, const Tensor& norm) override;
+  void weight_norm_backward(const Tensor& grad_w, const Tensor& v, const Tensor& g, const Tensor& norm,
+                            const Tensor& grad_v, const Tensor& grad_g) override;
+
   // ---- optimizer update kernels ----
   void sgd_update(const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer,
                   const SgdUpdate& update) override;
