@@ -80,6 +80,7 @@ void run_backward(const Tensor& root, const Tensor& gradient) {
       }
     }
     // Free the graph as we go: the saved tensors are no longer needed.
+    if (node->keep_after_backward) continue;
     node->inputs.clear();
     node->backward = nullptr;
   }

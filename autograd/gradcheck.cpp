@@ -59,11 +59,15 @@ GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)
     for (int64_t e = 0; e < x.numel(); ++e) {
       double& value = storage[storage_index(x, e)];
       const double original = value;
+      // Raw writes: each bumps the version, so nothing cached from x survives it.
       value = original + eps;
+      x.storage()->bump_version();
       const double plus = objective(inputs).item();
       value = original - eps;
+      x.storage()->bump_version();
       const double minus = objective(inputs).item();
       value = original;
+      x.storage()->bump_version();
       const double numeric = (plus - minus) / (2 * eps);
       const double error = std::abs(analytic[e] - numeric);
       const double tolerance = atol + rtol * std::abs(numeric);

@@ -15,6 +15,10 @@ struct Node {
   std::string op;               // for error messages and graph printing
   std::vector<Tensor> inputs;   // edges to the previous steps
   std::function<std::vector<Tensor>(const Tensor& grad_output)> backward;
+  // A backward pass frees each node it runs, except one marked to be kept: a
+  // value that several graphs share on purpose (nn/weight_norm.cpp's W),
+  // which each of them must still be able to differentiate.
+  bool keep_after_backward = false;
 };
 
 // Global switch, off inside a NoGradGuard (thread-local).

@@ -45,6 +45,22 @@ Tensor weight_norm(const Tensor& v, const Tensor& g) {
   return w;
 }
 
+Tensor CachedWeightNorm::operator()(const Tensor& v, const Tensor& g) {
+  const bool v_gradient = grad_enabled() && v.requires_grad(), g_gradient = grad_enabled() && g.requires_grad();
+  if (!weight_.defined() || v_gradient != v_gradient_ || g_gradient != g_gradient_ || v.storage() != v_storage_ ||
+      g.storage() != g_storage_ || v.storage()->version() != v_version_ || g.storage()->version() != g_version_) {
+    weight_ = weight_norm(v, g);
+    v_gradient_ = v_gradient;
+    g_gradient_ = g_gradient;
+    if (const std::shared_ptr<Node>& node = weight_.impl_ptr()->grad_fn) node->keep_after_backward = true;
+    v_storage_ = v.storage();
+    g_storage_ = g.storage();
+    v_version_ = v_storage_->version();
+    g_version_ = g_storage_->version();
+  }
+  return weight_;
+}
+
 WeightNormLinear::WeightNormLinear(LinearOptions options, Generator& gen) {
   const int64_t in_features = options.in_features(), out_features = options.out_features();
   check(in_features > 0 && out_features > 0, "WeightNormLinear: sizes must be positive, got in_features ",
@@ -55,7 +71,7 @@ WeightNormLinear::WeightNormLinear(LinearOptions options, Generator& gen) {
   if (options.bias()) bias = register_parameter("bias", zeros({out_features}));
 }
 
-Tensor WeightNormLinear::forward(const Tensor& input) { return F::linear(input, weight(), bias); }
+Tensor WeightNormLinear::forward(const Tensor& input) { return F::linear(input, cached_weight_(weight_v, weight_g), bias); }
 
 Tensor WeightNormLinear::initialize_from_batch(const Tensor& input, double init_scale) {
   check(bias.defined(), "WeightNormLinear: data-dependent initialisation needs a bias");
@@ -79,7 +95,7 @@ WeightNormConv2d::WeightNormConv2d(Conv2dOptions options_, Generator& gen) : opt
 }
 
 Tensor WeightNormConv2d::forward(const Tensor& input) {
-  return F::conv2d(input, weight(), bias, options.stride(), options.padding(), options.dilation());
+  return F::conv2d(input, cached_weight_(weight_v, weight_g), bias, options.stride(), options.padding(), options.dilation());
 }
 
 Tensor WeightNormConv2d::initialize_from_batch(const Tensor& input, double init_scale) {

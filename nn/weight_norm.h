@@ -17,6 +17,24 @@ namespace gs::nn {
 // w = g * v / ||v||, v [out, ...], g [out]; differentiable in v and g.
 Tensor weight_norm(const Tensor& v, const Tensor& g);
 
+// weight_norm(v, g), computed again only when v or g changed (their storage
+// versions, tensor/storage.h) or gradient recording was switched: the forward
+// passes of one training step (a discriminator's real, fake and labeled
+// batches) share one W, so its kernel runs once, and so does its backward,
+// on the passes' summed gradient. W's node is kept after a backward
+// (Node::keep_after_backward), so every graph that used W can still be
+// differentiated.
+class CachedWeightNorm {
+ public:
+  Tensor operator()(const Tensor& v, const Tensor& g);
+
+ private:
+  Tensor weight_;
+  std::shared_ptr<Storage> v_storage_, g_storage_;
+  uint64_t v_version_ = 0, g_version_ = 0;
+  bool v_gradient_ = false, g_gradient_ = false;  // whether W's node sends gradients to v, to g
+};
+
 class WeightNormLinear : public Module {
  public:
   explicit WeightNormLinear(LinearOptions options, Generator& gen = default_generator());
@@ -32,6 +50,9 @@ class WeightNormLinear : public Module {
   Tensor weight_v;  // direction [out, in], N(0, 0.05) as in the original code
   Tensor weight_g;  // length [out], starts at 1
   Tensor bias;      // [out], starts at 0
+
+ private:
+  CachedWeightNorm cached_weight_;
 };
 
 class WeightNormConv2d : public Module {
@@ -46,6 +67,9 @@ class WeightNormConv2d : public Module {
   Tensor weight_v;  // direction [Cout, Cin, kH, kW]
   Tensor weight_g;  // length [Cout]
   Tensor bias;      // [Cout]
+
+ private:
+  CachedWeightNorm cached_weight_;
 };
 
 }  // namespace gs::nn

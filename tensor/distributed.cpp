@@ -117,6 +117,7 @@ void ProcessGroup::all_reduce(Tensor& t, ReduceKind kind) {
     if (kind == ReduceKind::Mean) host.mul_(1.0 / size_);
     if (!t.device().is_cpu()) t.copy_(host.to(t.device()));
   }
+  t.storage()->bump_version();
   ++statistics_.all_reduces;
   statistics_.bytes += t.numel() * static_cast<int64_t>(dtype_size(t.dtype()));
   statistics_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -141,13 +142,15 @@ void ProcessGroup::broadcast(Tensor& t, int root) {
   check(root >= 0 && root < size_, "broadcast: root ", root, " is not a rank of this group of ", size_);
   if (const DeviceCollectives* device = collectives_for(t)) {
     check(t.is_contiguous(), "broadcast: needs a contiguous tensor");
-    return device->broadcast(t, root, *this);
+    device->broadcast(t, root, *this);
+  } else {
+    Tensor host = host_side(t, "broadcast");
+    in_pieces(host, [&](void* data, int count) {
+      check_mpi(MPI_Bcast(data, count, mpi_type(host.dtype()), root, MPI_COMM_WORLD), "MPI_Bcast");
+    });
+    if (!t.device().is_cpu()) t.copy_(host.to(t.device()));
   }
-  Tensor host = host_side(t, "broadcast");
-  in_pieces(host, [&](void* data, int count) {
-    check_mpi(MPI_Bcast(data, count, mpi_type(host.dtype()), root, MPI_COMM_WORLD), "MPI_Bcast");
-  });
-  if (!t.device().is_cpu()) t.copy_(host.to(t.device()));
+  t.storage()->bump_version();
 }
 
 void ProcessGroup::barrier() {

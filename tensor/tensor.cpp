@@ -87,6 +87,7 @@ Tensor Tensor::detach() const {
 
 Tensor& Tensor::fill_(double value) {
   backend(device()).fill(*this, value);
+  storage()->bump_version();
   return *this;
 }
 
@@ -97,6 +98,7 @@ Tensor& Tensor::copy_(const Tensor& source) {
   check(common == shape(), "copy_: cannot copy a tensor of shape ", shape_str(source.shape()), " into shape ",
         shape_str(shape()));
   backend(device()).copy(source.detach().expand(shape()), *this);
+  storage()->bump_version();
   return *this;
 }
 
@@ -110,11 +112,13 @@ Tensor& Tensor::add_(const Tensor& other, double alpha) {
     addend = scaled;
   }
   backend(device()).binary(BinaryOp::Add, *this, addend, *this);
+  storage()->bump_version();
   return *this;
 }
 
 Tensor& Tensor::mul_(double factor) {
   backend(device()).unary(UnaryOp::MulScalar, *this, *this, {factor, 0});
+  storage()->bump_version();
   return *this;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nn/nn.h"
+#include "optim/optim.h"
 #include "tests/helpers.h"
 
 using namespace gs;
@@ -57,4 +58,49 @@ TEST_CASE("weight-normalised parameters are named weight_v, weight_g, bias") {
   CHECK(dict.count("0.weight_v") == 1);
   CHECK(dict.at("0.weight_g").shape() == Shape{3});
   CHECK(dict.at("0.bias").shape() == Shape{3});
+}
+
+TEST_CASE("a weight-normalised layer computes W once per value of v and g, and every graph using it differentiates") {
+  Generator gen(35);
+  nn::WeightNormLinear layer(5, 3, gen);
+  layer.to(kFloat64);
+  const Tensor x1 = randn({4, 5}, gen, kFloat64), x2 = randn({6, 5}, gen, kFloat64);
+  // Two passes, then the backward of each graph on its own: the gradients
+  // add up to those of one backward of the summed loss, and of a layer
+  // whose W is built afresh in each pass.
+  auto loss = [&](const Tensor& x) { return sum(square(layer(x))); };
+  const Tensor first = loss(x1), second = loss(x2);
+  first.backward();
+  second.backward();
+  const Tensor v_grad = layer.weight_v.grad().clone(), g_grad = layer.weight_g.grad().clone();
+  layer.zero_grad();
+  (loss(x1) + loss(x2)).backward();
+  expect_close(layer.weight_v.grad(), v_grad, 1e-12, 1e-12);
+  expect_close(layer.weight_g.grad(), g_grad, 1e-12, 1e-12);
+  layer.zero_grad();
+  auto fresh = [&](const Tensor& x) { return sum(square(F::linear(x, layer.weight(), layer.bias))); };
+  (fresh(x1) + fresh(x2)).backward();
+  expect_close(layer.weight_v.grad(), v_grad, 1e-12, 1e-12);
+  expect_close(layer.weight_g.grad(), g_grad, 1e-12, 1e-12);
+
+  // After an in-place change of v (an optimizer step, copy_) or of g, the
+  // layer uses the new W.
+  optim::SGDOptions options;
+  options.lr = 0.5;
+  optim::SGD sgd(layer.parameters(), options);
+  sgd.step();
+  expect_close(layer(x1), F::linear(x1, layer.weight(), layer.bias), 1e-14, 0);
+  layer.weight_g.detach().mul_(3.0);
+  expect_close(layer(x1), F::linear(x1, layer.weight(), layer.bias), 1e-14, 0);
+  {
+    NoGradGuard no_grad;
+    layer.weight_v.copy_(randn({3, 5}, gen, kFloat64));
+    expect_close(layer(x2), F::linear(x2, layer.weight(), layer.bias), 1e-14, 0);
+  }
+  // Under NoGradGuard the output records nothing; with grad on again it does.
+  {
+    NoGradGuard no_grad;
+    CHECK_FALSE(layer(x1).requires_grad());
+  }
+  CHECK(layer(x1).requires_grad());
 }
