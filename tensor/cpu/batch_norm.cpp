@@ -5,6 +5,11 @@
 // then variance around it: the two-pass variance has no cancellation) and
 // writes y once; backward reads dY and x once for the two sums and once more
 // to write dX. A composed version makes a dozen passes through main memory.
+// Features [N, C] (S = 1) are walked by rows instead: one task per block of
+// 64 channels, each row's block contiguous, where one task per channel would
+// read a single value from each of N cache lines.
+#include <algorithm>
+
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/partial_sums.h"
 #include "tensor/kernels/batch_norm.h"
@@ -25,6 +30,16 @@ ChannelLayout channel_layout(const Tensor& x) {
   int64_t spatial = 1;
   for (int64_t d = 2; d < x.dim(); ++d) spatial *= x.size(d);
   return {x.size(0), x.size(1), spatial};
+}
+
+constexpr int64_t kChannelBlock = 64;
+
+// Runs body(first, end) for the blocks of kChannelBlock channels.
+template <typename Body>
+void for_channel_blocks(int64_t channels, int64_t work, Body body) {
+  parallel_for((channels + kChannelBlock - 1) / kChannelBlock, work, [&](int64_t block) {
+    body(block * kChannelBlock, std::min(channels, (block + 1) * kChannelBlock));
+  });
 }
 
 template <typename T>
@@ -53,6 +68,30 @@ void CpuBackend::batch_norm_forward(const Tensor& x, const Tensor& gamma, const 
     T* means = mean.data<T>();
     T* variances = variance.data<T>();
     T* inverse_stds = inverse_std.data<T>();
+    if (layout.spatial == 1) {
+      const int64_t rows = layout.batch, channels = layout.channels;
+      for_channel_blocks(channels, x.numel(), [&](int64_t first, int64_t end) {
+        double sums[kChannelBlock] = {}, squares[kChannelBlock] = {};
+        T channel_means[kChannelBlock];
+        kernels::BatchNormForward<T> normalize[kChannelBlock];
+        for (int64_t n = 0; n < rows; ++n)
+          for (int64_t c = first; c < end; ++c) sums[c - first] += double(in[n * channels + c]);
+        for (int64_t c = first; c < end; ++c) channel_means[c - first] = kernels::batch_norm_mean<T>(sums[c - first], double(rows));
+        for (int64_t n = 0; n < rows; ++n)
+          for (int64_t c = first; c < end; ++c)
+            squares[c - first] += kernels::squared_deviation(in[n * channels + c], channel_means[c - first]);
+        for (int64_t c = first; c < end; ++c) {
+          normalize[c - first] = kernels::batch_norm_forward<T>(channel_means[c - first], squares[c - first], double(rows),
+                                                                eps, scale ? scale[c] : T(1), shift ? shift[c] : T(0));
+          means[c] = normalize[c - first].mean;
+          variances[c] = normalize[c - first].variance;
+          inverse_stds[c] = normalize[c - first].inverse_std;
+        }
+        for (int64_t n = 0; n < rows; ++n)
+          for (int64_t c = first; c < end; ++c) out[n * channels + c] = normalize[c - first](in[n * channels + c]);
+      });
+      return;
+    }
     parallel_for(layout.channels, x.numel(), [&](int64_t c) {
       // Accumulate in double: a channel may hold tens of thousands of values.
       double sum = 0;
@@ -95,6 +134,29 @@ void CpuBackend::batch_norm_backward(const Tensor& grad, const Tensor& x, const 
     T* dx = mutable_data_or_null<T>(grad_x);
     T* dgamma = mutable_data_or_null<T>(grad_gamma);
     T* dbeta = mutable_data_or_null<T>(grad_beta);
+    if (layout.spatial == 1) {
+      const int64_t rows = layout.batch, channels = layout.channels;
+      for_channel_blocks(channels, 2 * x.numel(), [&](int64_t first, int64_t end) {
+        double sum_dy[kChannelBlock] = {}, sum_dy_centered[kChannelBlock] = {};  // sum dY,  sum dY (x - mean)
+        kernels::BatchNormBackward<T> backward[kChannelBlock];
+        for (int64_t n = 0; n < rows; ++n)
+          for (int64_t c = first; c < end; ++c) {
+            const int64_t i = n * channels + c;
+            sum_dy[c - first] += double(dy[i]);
+            sum_dy_centered[c - first] += kernels::grad_times_deviation(dy[i], in[i], means[c]);
+          }
+        for (int64_t c = first; c < end; ++c) {
+          backward[c - first] = kernels::batch_norm_backward<T>(means[c], inverse_stds[c], scale ? scale[c] : T(1),
+                                                                sum_dy[c - first], sum_dy_centered[c - first], double(rows));
+          if (dbeta) dbeta[c] = backward[c - first].grad_beta;
+          if (dgamma) dgamma[c] = backward[c - first].grad_gamma;
+        }
+        if (!dx) return;
+        for (int64_t n = 0; n < rows; ++n)
+          for (int64_t c = first; c < end; ++c) dx[n * channels + c] = backward[c - first](dy[n * channels + c], in[n * channels + c]);
+      });
+      return;
+    }
     parallel_for(layout.channels, 2 * x.numel(), [&](int64_t c) {
       const T channel_mean = means[c], channel_inverse_std = inverse_stds[c];
       double sum_dy = 0, sum_dy_centered = 0;  // sum dY,  sum dY (x - mean)
