@@ -45,10 +45,13 @@ TEST_CASE("random numbers do not depend on the number of threads") {
   Generator g1(7), g2(7);
   set_num_threads(1);
   std::vector<float> one = rand({100000}, g1).to_vector<float>();
+  std::vector<float> one_normal = randn({100003}, g1).to_vector<float>();  // tiles of 512 blocks and a tail
   set_num_threads(2);
   std::vector<float> two = rand({100000}, g2).to_vector<float>();
+  std::vector<float> two_normal = randn({100003}, g2).to_vector<float>();
   set_num_threads(threads);
   CHECK(one == two);
+  CHECK(one_normal == two_normal);
 }
 
 TEST_CASE("a normal fill is philox_normal element by element, for any length and offset") {

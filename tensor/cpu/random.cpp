@@ -1,7 +1,6 @@
 // Random fills: element i is a pure function of (seed, offset, i) via Philox,
 // so the result does not depend on the thread count or the device.
 #include <algorithm>
-#include <vector>
 
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/profile.h"
@@ -24,22 +23,32 @@ void normal_fill(T* o, int64_t n, uint64_t seed, uint64_t offset, double mean, d
   });
 }
 
-// float32: Box-Muller in float (philox.h: box_muller_float), in two passes
-// per chunk, the Philox words first, then a loop of plain float arithmetic
-// that the compiler vectorises.
+// float32: Box-Muller in float (philox.h: box_muller_float), one tile of 512
+// blocks per task (a noise layer's few thousand blocks still split across
+// the threads), in separate loops that the compiler vectorises: the Philox
+// words (word k of every block in array k), the two Box-Muller pairs, then
+// the scaled values into their places 4j + k. A tile's words and normals
+// stay in L1.
 template <>
 void normal_fill<float>(float* o, int64_t n, uint64_t seed, uint64_t offset, double mean, double stddev) {
-  const int64_t blocks = (n + 3) / 4;
-  parallel_for_chunks(blocks, [&](int64_t begin, int64_t end) {
-    std::vector<uint32_t> words(4 * (end - begin));
-    for (int64_t j = begin; j < end; ++j) {
-      const PhiloxBlock block = philox_block(seed, offset + static_cast<uint64_t>(j));
-      for (int k = 0; k < 4; ++k) words[4 * (j - begin) + k] = block.word[k];
+  constexpr int64_t kTile = 512;
+  const int64_t blocks = (n + 3) / 4, tiles = (blocks + kTile - 1) / kTile;
+  parallel_for(tiles, n * 16, [&](int64_t t) {
+    const int64_t first = t * kTile, count = std::min(kTile, blocks - first);
+    uint32_t words[4][kTile];
+    float normals[4][kTile];
+    for (int64_t j = 0; j < count; ++j) {
+      const PhiloxBlock block = philox_block(seed, offset + static_cast<uint64_t>(first + j));
+      for (int k = 0; k < 4; ++k) words[k][j] = block.word[k];
     }
-    std::vector<float> normals(words.size());
-    for (size_t i = 0; i < words.size(); i += 2) box_muller_float(words[i], words[i + 1], normals[i], normals[i + 1]);
-    const int64_t first = 4 * begin, count = std::min<int64_t>(n - first, static_cast<int64_t>(normals.size()));
-    for (int64_t i = 0; i < count; ++i) o[first + i] = static_cast<float>(normal_value(normals[i], mean, stddev));
+    for (int64_t j = 0; j < count; ++j) box_muller_float(words[0][j], words[1][j], normals[0][j], normals[1][j]);
+    for (int64_t j = 0; j < count; ++j) box_muller_float(words[2][j], words[3][j], normals[2][j], normals[3][j]);
+    float* out = o + 4 * first;
+    const int64_t whole = std::min(count, n / 4 - first);  // blocks whose four elements all lie in o
+    for (int64_t j = 0; j < whole; ++j)
+      for (int k = 0; k < 4; ++k) out[4 * j + k] = static_cast<float>(normal_value(normals[k][j], mean, stddev));
+    for (int64_t i = 4 * whole; i < std::min(n - 4 * first, 4 * count); ++i)  // the last block's first n % 4
+      out[i] = static_cast<float>(normal_value(normals[i % 4][i / 4], mean, stddev));
   });
 }
 
