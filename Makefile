@@ -46,7 +46,8 @@ MPI_LIBS = $(shell pkg-config --libs ompi 2>/dev/null)
 CXX ?= g++
 CXXFLAGS := -std=c++17 -Wall -Wextra -fopenmp -fno-math-errno -I. $(OPT) $(OPENBLAS_CFLAGS) $(MPI_CFLAGS) $(EXTRA_CXXFLAGS)
 LDFLAGS := -fopenmp $(OPT)
-LDLIBS = $(OPENBLAS_LIBS) -llapack -lz -lgif -lpthread $(MPI_LIBS)
+# libmvec: the vector expf/logf/log1pf/tanhf of tensor/kernels/math.h (x86-64 glibc).
+LDLIBS = $(OPENBLAS_LIBS) -llapack -lz -lgif -lpthread $(MPI_LIBS) $(if $(filter x86_64,$(shell uname -m)),-lmvec)
 
 # ---- CUDA ----------------------------------------------------------------
 # With nvcc on the PATH or in /usr/local/cuda the CUDA backend is built (for the

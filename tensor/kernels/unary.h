@@ -16,9 +16,10 @@ enum class DerivativeReads { Input, Output, Nothing };
 // 1 / (1 + e^-x), exponentiating only non-positive numbers: never overflows.
 template <typename T>
 GS_HOST_DEVICE T stable_sigmoid(T x) {
-  if (x >= 0) return T(1) / (T(1) + kernels::exp(-x));
-  const T e = kernels::exp(x);
-  return e / (T(1) + e);
+  // 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) below: one exp of -|x| serves
+  // both, so the loop has no branch and runs in vector lanes.
+  const T e = kernels::exp(-kernels::abs(x)), denominator = T(1) + e;
+  return x >= 0 ? T(1) / denominator : e / denominator;
 }
 
 // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows.

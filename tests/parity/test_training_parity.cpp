@@ -6,6 +6,8 @@
 // the size of its gradient, and a gradient that rounds to +-0 differently
 // on the two devices moves it the other way).
 #include <cmath>
+#include <set>
+#include <string>
 
 #include "apps/mnist_gan/gan_trainer.h"
 #include "apps/ssl/ssl_trainer.h"
@@ -26,14 +28,43 @@ double relative_difference(const Tensor& device, const Tensor& cpu) {
   return norm == 0 ? std::sqrt(difference) : std::sqrt(difference / norm);
 }
 
-void expect_same_weights(const nn::Module& device, const nn::Module& cpu) {
+// Module path "a.b.k" -> "a.b.(k+1)", the next layer of a Sequential; "" if k is no number.
+std::string next_layer(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot + 1);
+  const std::string index = dot == std::string::npos ? path : path.substr(dot + 1);
+  if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos) return "";
+  return parent + std::to_string(std::stoi(index) + 1);
+}
+
+// A bias that feeds a batch norm has zero gradient in exact arithmetic (the
+// normalisation subtracts it again): in float its gradient is rounding noise,
+// which Adam's first steps turn into moves of about lr either way. Devices
+// whose exp or tanh differ in the last bit (the CPU's vector libmvec calls,
+// the GPU's own) move such a bias apart by up to 2 lr per iteration, and the
+// batch norm's running mean, which averages it in, follows. Those entries
+// are held to that bound; every other tensor to 1e-4 relative.
+void expect_same_weights(const nn::Module& device, const nn::Module& cpu, double lr, int iterations) {
   const StateDict on_device = device.state_dict(), on_cpu = cpu.state_dict();
   REQUIRE(on_device.size() == on_cpu.size());
+  std::set<std::string> noise_driven;
+  for (const auto& [name, value] : on_cpu) {
+    const size_t suffix = name.rfind(".bias");
+    if (suffix == std::string::npos || suffix + 5 != name.size()) continue;
+    const std::string next = next_layer(name.substr(0, suffix));
+    if (next.empty() || on_cpu.count(next + ".running_mean") == 0) continue;
+    noise_driven.insert(name);
+    noise_driven.insert(next + ".running_mean");
+  }
   for (const auto& [name, value] : on_cpu) {
     CAPTURE(name);
     REQUIRE(on_device.count(name) == 1);
     CHECK(on_device.at(name).device() == cuda0());
-    CHECK(relative_difference(on_device.at(name), value) <= 1e-4);
+    if (noise_driven.count(name)) {
+      CHECK(max(abs(on_device.at(name).cpu() - value)).item() <= 2 * lr * iterations);
+    } else {
+      CHECK(relative_difference(on_device.at(name), value) <= 1e-4);
+    }
   }
 }
 
@@ -56,8 +87,8 @@ TEST_CASE("[cuda] two DCGAN iterations on the device equal the CPU's") {
     CHECK(close(on_device.d_real, on_cpu.d_real));
     CHECK(close(on_device.d_fake, on_cpu.d_fake));
   }
-  expect_same_weights(*device.generator, *cpu.generator);
-  expect_same_weights(*device.discriminator, *cpu.discriminator);
+  expect_same_weights(*device.generator, *cpu.generator, settings.generator_lr, 2);
+  expect_same_weights(*device.discriminator, *cpu.discriminator, settings.discriminator_lr, 2);
 }
 
 TEST_CASE("[cuda] two mnist-mlp semi-supervised iterations on the device equal the CPU's") {
@@ -81,6 +112,6 @@ TEST_CASE("[cuda] two mnist-mlp semi-supervised iterations on the device equal t
     CHECK(close(on_device.unsupervised_fake, on_cpu.unsupervised_fake));
     CHECK(close(on_device.generator, on_cpu.generator));
   }
-  expect_same_weights(*device.generator, *cpu.generator);
-  expect_same_weights(*device.discriminator, *cpu.discriminator);
+  expect_same_weights(*device.generator, *cpu.generator, settings.learning_rate, 2);
+  expect_same_weights(*device.discriminator, *cpu.discriminator, settings.learning_rate, 2);
 }
