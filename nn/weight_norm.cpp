@@ -71,7 +71,9 @@ WeightNormLinear::WeightNormLinear(LinearOptions options, Generator& gen) {
   if (options.bias()) bias = register_parameter("bias", zeros({out_features}));
 }
 
-Tensor WeightNormLinear::forward(const Tensor& input) { return F::linear(input, cached_weight_(weight_v, weight_g), bias); }
+Tensor WeightNormLinear::forward(const Tensor& input) {
+  return F::linear(input, cached_weight_(weight_v, weight_g), bias);
+}
 
 Tensor WeightNormLinear::initialize_from_batch(const Tensor& input, double init_scale) {
   check(bias.defined(), "WeightNormLinear: data-dependent initialisation needs a bias");
@@ -95,7 +97,8 @@ WeightNormConv2d::WeightNormConv2d(Conv2dOptions options_, Generator& gen) : opt
 }
 
 Tensor WeightNormConv2d::forward(const Tensor& input) {
-  return F::conv2d(input, cached_weight_(weight_v, weight_g), bias, options.stride(), options.padding(), options.dilation());
+  return F::conv2d(input, cached_weight_(weight_v, weight_g), bias, options.stride(), options.padding(),
+                   options.dilation());
 }
 
 Tensor WeightNormConv2d::initialize_from_batch(const Tensor& input, double init_scale) {

@@ -34,7 +34,6 @@ void Adam::step() {
     update.eps_inside_sqrt = options.eps_inside_sqrt;
     update.step = state.step;
     backend(param.device()).adam_update(param, grad, state.buffers["exp_avg"], state.buffers["exp_avg_sq"], update);
-    param.storage()->bump_version();
   });
 }
 

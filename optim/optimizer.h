@@ -51,7 +51,8 @@ class Optimizer {
     int64_t step = 0;                      // updates applied so far
     std::map<std::string, Tensor> buffers;  // created on the first update
   };
-  // Calls update(group, param, grad, state) for each parameter with a gradient.
+  // Calls update(group, param, grad, state) for each parameter with a gradient,
+  // then bumps the parameter's storage version (the update writes it in place).
   template <typename Update>
   void for_each_update(Update update) {
     size_t index = 0;
@@ -64,6 +65,7 @@ class Optimizer {
         check(grad.dtype() == param.dtype() && grad.device() == param.device(), name_, ": parameter ", index - 1,
               " and its gradient differ in dtype or device");
         update(group, param, grad.contiguous(), state);
+        param.storage()->bump_version();
       }
   }
 

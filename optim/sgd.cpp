@@ -34,7 +34,6 @@ void SGD::step() {
       buffer = state.buffers["momentum_buffer"];
     }
     backend(param.device()).sgd_update(param, grad, buffer, update);
-    param.storage()->bump_version();
     ++state.step;
   });
 }

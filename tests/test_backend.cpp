@@ -55,7 +55,8 @@ Tensor values(const Shape& shape, uint64_t seed, double shift = 0) {
 TEST_CASE("the default batch norm entries equal the CPU's fused kernels") {
   BasicEntriesOnly basic;
   Backend& fused = backend(Device::cpu());
-  for (const Shape& shape : {Shape{5, 3, 4, 6}, Shape{7, 4}, Shape{9, 150}}) {  // [N, C]: blocks of 64 channels and a tail
+  // [9, 150]: [N, C] features in blocks of 64 channels and a tail
+  for (const Shape& shape : {Shape{5, 3, 4, 6}, Shape{7, 4}, Shape{9, 150}}) {
     CAPTURE(shape_str(shape));
     const int64_t c = shape[1];
     const Tensor x = values(shape, 1, 3.0), gamma = values({c}, 2), beta = values({c}, 3), dy = values(shape, 4);

@@ -34,23 +34,15 @@ ChannelLayout channel_layout(const Tensor& x) {
 
 constexpr int64_t kChannelBlock = 64;
 
-// Runs body(first, end) for the blocks of kChannelBlock channels.
+// Runs body(first, width) for the blocks of (at most) kChannelBlock channels.
 template <typename Body>
 void for_channel_blocks(int64_t channels, int64_t work, Body body) {
   parallel_for((channels + kChannelBlock - 1) / kChannelBlock, work, [&](int64_t block) {
-    body(block * kChannelBlock, std::min(channels, (block + 1) * kChannelBlock));
+    const int64_t first = block * kChannelBlock;
+    body(first, std::min(kChannelBlock, channels - first));
   });
 }
 
-template <typename T>
-const T* data_or_null(const Tensor& t) {
-  return t.defined() ? t.data<T>() : nullptr;
-}
-
-template <typename T>
-T* mutable_data_or_null(const Tensor& t) {
-  return t.defined() ? t.data<T>() : nullptr;
-}
 
 }  // namespace
 
@@ -68,27 +60,34 @@ void CpuBackend::batch_norm_forward(const Tensor& x, const Tensor& gamma, const 
     T* means = mean.data<T>();
     T* variances = variance.data<T>();
     T* inverse_stds = inverse_std.data<T>();
-    if (layout.spatial == 1) {
+    if (layout.spatial == 1) {  // [N, C]: channels first .. first + width of each row
       const int64_t rows = layout.batch, channels = layout.channels;
-      for_channel_blocks(channels, x.numel(), [&](int64_t first, int64_t end) {
+      for_channel_blocks(channels, x.numel(), [&](int64_t first, int64_t width) {
         double sums[kChannelBlock] = {}, squares[kChannelBlock] = {};
         T channel_means[kChannelBlock];
         kernels::BatchNormForward<T> normalize[kChannelBlock];
-        for (int64_t n = 0; n < rows; ++n)
-          for (int64_t c = first; c < end; ++c) sums[c - first] += double(in[n * channels + c]);
-        for (int64_t c = first; c < end; ++c) channel_means[c - first] = kernels::batch_norm_mean<T>(sums[c - first], double(rows));
-        for (int64_t n = 0; n < rows; ++n)
-          for (int64_t c = first; c < end; ++c)
-            squares[c - first] += kernels::squared_deviation(in[n * channels + c], channel_means[c - first]);
-        for (int64_t c = first; c < end; ++c) {
-          normalize[c - first] = kernels::batch_norm_forward<T>(channel_means[c - first], squares[c - first], double(rows),
-                                                                eps, scale ? scale[c] : T(1), shift ? shift[c] : T(0));
-          means[c] = normalize[c - first].mean;
-          variances[c] = normalize[c - first].variance;
-          inverse_stds[c] = normalize[c - first].inverse_std;
+        for (int64_t n = 0; n < rows; ++n) {
+          const T* row = in + n * channels + first;
+          for (int64_t j = 0; j < width; ++j) sums[j] += double(row[j]);
         }
-        for (int64_t n = 0; n < rows; ++n)
-          for (int64_t c = first; c < end; ++c) out[n * channels + c] = normalize[c - first](in[n * channels + c]);
+        for (int64_t j = 0; j < width; ++j) channel_means[j] = kernels::batch_norm_mean<T>(sums[j], double(rows));
+        for (int64_t n = 0; n < rows; ++n) {
+          const T* row = in + n * channels + first;
+          for (int64_t j = 0; j < width; ++j) squares[j] += kernels::squared_deviation(row[j], channel_means[j]);
+        }
+        for (int64_t j = 0; j < width; ++j) {
+          const int64_t c = first + j;
+          normalize[j] = kernels::batch_norm_forward<T>(channel_means[j], squares[j], double(rows), eps,
+                                                        scale ? scale[c] : T(1), shift ? shift[c] : T(0));
+          means[c] = normalize[j].mean;
+          variances[c] = normalize[j].variance;
+          inverse_stds[c] = normalize[j].inverse_std;
+        }
+        for (int64_t n = 0; n < rows; ++n) {
+          const T* row = in + n * channels + first;
+          T* out_row = out + n * channels + first;
+          for (int64_t j = 0; j < width; ++j) out_row[j] = normalize[j](row[j]);
+        }
       });
       return;
     }
@@ -131,29 +130,36 @@ void CpuBackend::batch_norm_backward(const Tensor& grad, const Tensor& x, const 
     const T* means = mean.data<T>();
     const T* inverse_stds = inverse_std.data<T>();
     const T* scale = data_or_null<T>(gamma);
-    T* dx = mutable_data_or_null<T>(grad_x);
-    T* dgamma = mutable_data_or_null<T>(grad_gamma);
-    T* dbeta = mutable_data_or_null<T>(grad_beta);
-    if (layout.spatial == 1) {
+    T* dx = data_or_null<T>(grad_x);
+    T* dgamma = data_or_null<T>(grad_gamma);
+    T* dbeta = data_or_null<T>(grad_beta);
+    if (layout.spatial == 1) {  // [N, C]: channels first .. first + width of each row
       const int64_t rows = layout.batch, channels = layout.channels;
-      for_channel_blocks(channels, 2 * x.numel(), [&](int64_t first, int64_t end) {
+      for_channel_blocks(channels, 2 * x.numel(), [&](int64_t first, int64_t width) {
         double sum_dy[kChannelBlock] = {}, sum_dy_centered[kChannelBlock] = {};  // sum dY,  sum dY (x - mean)
         kernels::BatchNormBackward<T> backward[kChannelBlock];
-        for (int64_t n = 0; n < rows; ++n)
-          for (int64_t c = first; c < end; ++c) {
-            const int64_t i = n * channels + c;
-            sum_dy[c - first] += double(dy[i]);
-            sum_dy_centered[c - first] += kernels::grad_times_deviation(dy[i], in[i], means[c]);
+        for (int64_t n = 0; n < rows; ++n) {
+          const T* dy_row = dy + n * channels + first;
+          const T* x_row = in + n * channels + first;
+          for (int64_t j = 0; j < width; ++j) {
+            sum_dy[j] += double(dy_row[j]);
+            sum_dy_centered[j] += kernels::grad_times_deviation(dy_row[j], x_row[j], means[first + j]);
           }
-        for (int64_t c = first; c < end; ++c) {
-          backward[c - first] = kernels::batch_norm_backward<T>(means[c], inverse_stds[c], scale ? scale[c] : T(1),
-                                                                sum_dy[c - first], sum_dy_centered[c - first], double(rows));
-          if (dbeta) dbeta[c] = backward[c - first].grad_beta;
-          if (dgamma) dgamma[c] = backward[c - first].grad_gamma;
+        }
+        for (int64_t j = 0; j < width; ++j) {
+          const int64_t c = first + j;
+          backward[j] = kernels::batch_norm_backward<T>(means[c], inverse_stds[c], scale ? scale[c] : T(1), sum_dy[j],
+                                                        sum_dy_centered[j], double(rows));
+          if (dbeta) dbeta[c] = backward[j].grad_beta;
+          if (dgamma) dgamma[c] = backward[j].grad_gamma;
         }
         if (!dx) return;
-        for (int64_t n = 0; n < rows; ++n)
-          for (int64_t c = first; c < end; ++c) dx[n * channels + c] = backward[c - first](dy[n * channels + c], in[n * channels + c]);
+        for (int64_t n = 0; n < rows; ++n) {
+          const T* dy_row = dy + n * channels + first;
+          const T* x_row = in + n * channels + first;
+          T* dx_row = dx + n * channels + first;
+          for (int64_t j = 0; j < width; ++j) dx_row[j] = backward[j](dy_row[j], x_row[j]);
+        }
       });
       return;
     }

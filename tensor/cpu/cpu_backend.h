@@ -6,6 +6,12 @@
 
 namespace gs::cpu {
 
+// The elements of an optional tensor argument, or nullptr where it is undefined.
+template <typename T>
+T* data_or_null(const Tensor& t) {
+  return t.defined() ? t.data<T>() : nullptr;
+}
+
 class CpuBackend final : public Backend {
  public:
   CpuBackend();

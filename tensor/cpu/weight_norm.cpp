@@ -43,8 +43,8 @@ void CpuBackend::weight_norm_backward(const Tensor& grad_w, const Tensor& v, con
     const T* direction = v.data<T>();
     const T* length = g.data<T>();
     const T* norms = norm.data<T>();
-    T* dv = grad_v.defined() ? grad_v.data<T>() : nullptr;
-    T* dg = grad_g.defined() ? grad_g.data<T>() : nullptr;
+    T* dv = data_or_null<T>(grad_v);
+    T* dg = data_or_null<T>(grad_g);
     parallel_for(units, 3 * v.numel(), [&](int64_t unit) {
       const T* row = direction + unit * fan_in;
       const T* dw_row = dw + unit * fan_in;
