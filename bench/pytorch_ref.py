@@ -9,7 +9,10 @@ Runs shared/yardstick/models.py's train_iteration (imported, not copied) with 2
 threads and OMP_WAIT_POLICY=PASSIVE (set before torch loads libgomp: idle OpenMP
 workers must not spin against OpenBLAS's, see the yardstick's README), and
 prints which BLAS torch calls: Debian's torch without OpenBLAS silently falls
-back to the reference BLAS, 9x slower. With --device cuda it times PyTorch
+back to the reference BLAS, 9x slower. Each model's peak memory is measured as
+train_step measures gradschool's: the process's RSS high-water mark while the
+model is built and runs its iterations (reset first, freed heap handed back),
+and what that added to the RSS before. With --device cuda it times PyTorch
 eager on the GPU (each timed iteration ends in a synchronisation: the losses
 are read back), the reference of `build/bench/train_step --device cuda`.
 Needs Debian's python3 with python3-torch; PyTorch is never a dependency of
@@ -20,6 +23,8 @@ import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')  # before `import torch`
 
 import argparse
+import ctypes
+import gc
 import json
 import statistics
 import sys
@@ -33,6 +38,27 @@ def loaded_blas():
     with open('/proc/self/maps') as maps:
         paths = {line.split()[-1] for line in maps if '/' in line and ('blas' in line or 'lapack' in line)}
     return sorted(paths)
+
+
+def status_mib(key):
+    """A "Key:   123 kB" line of /proc/self/status, in MiB (None if absent)."""
+    with open('/proc/self/status') as status:
+        for line in status:
+            if line.startswith(key + ':'):
+                return int(line.split()[1]) / 1024.0
+    return None
+
+
+def reset_peak_memory():
+    """Hands freed heap back and resets VmHWM; the RSS now, or None if the reset is refused."""
+    gc.collect()
+    ctypes.CDLL('libc.so.6').malloc_trim(0)
+    try:
+        with open('/proc/self/clear_refs', 'w') as clear_refs:
+            clear_refs.write('5')
+    except OSError:
+        return None
+    return status_mib('VmRSS')
 
 
 def load_average():
@@ -72,6 +98,8 @@ def main():
         result['gpu'] = torch.cuda.get_device_name(0)
         print(f'GPU: {result["gpu"]}, TF32 off')
     for name in [n for n in args.models.split(',') if n]:
+        G = D = optimizer_g = optimizer_d = x = z = y = mask = loss_d = loss_g = None  # the last model's: freed first
+        rss_before = reset_peak_memory()
         G, D, optimizer_g, optimizer_d, spec = yardstick.build(name, device=args.device)
         x, z, y, mask = yardstick.make_batch(name, device=args.device)
         load_before = load_average()
@@ -82,12 +110,14 @@ def main():
             float(loss_d), float(loss_g)
             if rep >= args.warmup:
                 times.append((time.perf_counter() - start) * 1e3)
+        peak = status_mib('VmHWM')
         result['models'][name] = dict(median_ms=statistics.median(times), min_ms=min(times), max_ms=max(times),
-                                      reps=len(times), batch=spec['batch'],
+                                      reps=len(times), batch=spec['batch'], peak_mib=peak,
+                                      added_mib=None if rss_before is None else peak - rss_before,
                                       load_average_before=load_before, load_average_after=load_average())
         print(f'{name:12s} batch {spec["batch"]:3d}: median {statistics.median(times):8.1f} ms per iteration '
               f'(min {min(times):.1f}, max {max(times):.1f}, {len(times)} reps; '
-              f'load average {load_before} -> {load_average()})', flush=True)
+              f'load average {load_before} -> {load_average()}; peak RSS {peak:.1f} MiB)', flush=True)
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(result, f, indent=1)

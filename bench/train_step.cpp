@@ -4,7 +4,9 @@
 // one iteration, measured in the same process and interleaved with the
 // iterations so that the load of a shared machine hits both alike. With
 // PyTorch's times from bench/pytorch_ref.py (same machine, same sitting) it
-// prints the three ratios.
+// prints the three ratios. A second table gives each model's speed-up from 1
+// thread to --threads (ours and the bound's) and its peak memory (RSS) next to
+// PyTorch's.
 //   build/bench/train_step [--models dcgan_mnist,ssl_svhn,ssl_mnist] [--reps 10]
 //                          [--pytorch build/pytorch_ref.json] [--threads 2] [--device cuda]
 // On a GPU (--device cuda) there is no GEMM-only bound (it is OpenBLAS's);
@@ -318,38 +320,42 @@ std::string load_average() {
   return one + " " + five + " " + fifteen;
 }
 
-// "median_ms" of `model` in bench/pytorch_ref.py's JSON; 0 if absent.
-double pytorch_median_ms(const std::string& path, const std::string& model) {
+// The number `key` of `model`'s entry in bench/pytorch_ref.py's JSON (the
+// entries are flat objects); `absent` if it is not there.
+double pytorch_number(const std::string& path, const std::string& model, const std::string& key, double absent) {
   std::ifstream file(path);
-  if (!file) return 0;
+  if (!file) return absent;
   std::stringstream text;
   text << file.rdbuf();
   const std::string json = text.str();
   const size_t entry = json.find("\"" + model + "\"");
-  if (entry == std::string::npos) return 0;
-  const size_t key = json.find("\"median_ms\":", entry);
-  if (key == std::string::npos) return 0;
-  return std::atof(json.c_str() + key + std::strlen("\"median_ms\":"));
+  if (entry == std::string::npos) return absent;
+  const std::string quoted = "\"" + key + "\":";
+  const size_t found = json.find(quoted, entry);
+  if (found == std::string::npos || found > json.find('}', entry)) return absent;
+  const char* value = json.c_str() + found + quoted.size();
+  while (*value == ' ') ++value;
+  return std::strncmp(value, "null", 4) == 0 ? absent : std::atof(value);
 }
 
 struct Result {
   std::string model;
-  double ours_ms, bound_ms, pytorch_ms, gflop;
+  double ours_ms = 0, bound_ms = 0, pytorch_ms = 0, gflop = 0;  // 0: not measured
+  double one_thread_ms = 0, one_thread_bound_ms = 0;
+  bench::PeakMemory memory, pytorch_memory;
 };
 
-Result run_benchmark(const std::string& name, BenchModel model, int reps, int warmup, const std::string& pytorch_json,
-                     Device device) {
-  std::printf("\n== %s (batch %lld) on %s\n", name.c_str(), static_cast<long long>(model.batch), device.str().c_str());
-  std::vector<RawGemm> raw;
-  if (device.is_cpu())  // the GEMM-only bound is OpenBLAS's: a CPU floor
-    for (const Gemm& g : model.gemms) raw.emplace_back(g);
+struct Times {
+  double ours_ms, bound_ms;
+};
+
+// Medians of `reps` iterations, each followed by the GEMM-only iteration, so
+// that a shared machine's load hits both alike.
+Times time_iterations(BenchModel& model, std::vector<RawGemm>& raw, int reps, int warmup) {
   auto gemm_only_iteration = [&] {
     for (RawGemm& r : raw)
       for (int i = 0; i < r.shape().count; ++i) r.run();
   };
-
-  const bool profile = profiling_enabled();
-  set_profiling(false);
   for (int i = 0; i < warmup; ++i) {
     model.iteration();
     gemm_only_iteration();
@@ -362,6 +368,38 @@ Result run_benchmark(const std::string& name, BenchModel model, int reps, int wa
     start = std::chrono::steady_clock::now();
     gemm_only_iteration();
     bound.push_back(elapsed_ms(start));
+  }
+  return {median(ours), raw.empty() ? 0.0 : median(bound)};
+}
+
+// `build` makes the model afresh: once to measure the memory that building it
+// and 3 iterations add, once to time it at `threads` and, for the scaling,
+// at 1 thread (when `threads` > 1, on the CPU).
+Result run_benchmark(const std::string& name, const std::function<BenchModel()>& build, int reps, int warmup,
+                     int threads, const std::string& pytorch_json, Device device) {
+  Result result;
+  result.model = name;
+  result.memory = bench::peak_memory([&] {
+    BenchModel model = build();
+    for (int i = 0; i < 3; ++i) model.iteration();
+  });
+  BenchModel model = build();
+  std::printf("\n== %s (batch %lld) on %s\n", name.c_str(), static_cast<long long>(model.batch), device.str().c_str());
+  std::vector<RawGemm> raw;
+  if (device.is_cpu())  // the GEMM-only bound is OpenBLAS's: a CPU floor
+    for (const Gemm& g : model.gemms) raw.emplace_back(g);
+
+  const bool profile = profiling_enabled();
+  set_profiling(false);
+  const Times times = time_iterations(model, raw, reps, warmup);
+  result.ours_ms = times.ours_ms;
+  result.bound_ms = times.bound_ms;
+  if (threads > 1 && device.is_cpu()) {
+    set_num_threads(1);
+    const Times one_thread = time_iterations(model, raw, reps, 1);
+    set_num_threads(threads);
+    result.one_thread_ms = one_thread.ours_ms;
+    result.one_thread_bound_ms = one_thread.bound_ms;
   }
 
   // Each product on its own, for the table (median of 5 calls).
@@ -397,9 +435,15 @@ Result run_benchmark(const std::string& name, BenchModel model, int reps, int wa
     std::printf("%s", profile_table(total * profiled).c_str());
     std::printf("(ms and calls are summed over the %d iterations; shares are of their total)\n", profiled);
   }
-  const double pytorch_ms = pytorch_json.empty() ? 0 : pytorch_median_ms(pytorch_json, name);
-  return {name, median(ours), raw.empty() ? 0.0 : median(bound), pytorch_ms, flops * 1e-9};
+  result.gflop = flops * 1e-9;
+  if (!pytorch_json.empty()) {
+    result.pytorch_ms = pytorch_number(pytorch_json, name, "median_ms", 0);
+    result.pytorch_memory.peak_mib = pytorch_number(pytorch_json, name, "peak_mib", -1);
+    result.pytorch_memory.added_mib = pytorch_number(pytorch_json, name, "added_mib", -1);
+  }
+  return result;
 }
+
 
 }  // namespace
 
@@ -413,8 +457,9 @@ int main(int argc, char** argv) {
           "usage: %s [--models dcgan_mnist,ssl_svhn,ssl_mnist] [--reps 10] [--warmup 2] [--threads 2]\n"
           "          [--pytorch build/pytorch_ref.json] [--device cpu|cuda]\n"
           "Times one training iteration of each model against its GEMM-only bound and, given\n"
-          "bench/pytorch_ref.py's JSON from the same sitting, against PyTorch. GS_PROFILE=1 adds\n"
-          "where the time goes.\n",
+          "bench/pytorch_ref.py's JSON from the same sitting, against PyTorch; then the speed-up\n"
+          "from 1 thread and the peak memory (RSS) of each model. GS_PROFILE=1 adds where the\n"
+          "time goes.\n",
           argv[0]);
       return flag == "--help" || flag == "-h" ? 0 : 2;
     }
@@ -449,9 +494,12 @@ int main(int argc, char** argv) {
   std::vector<Result> results;
   std::stringstream names(models);
   for (std::string name; std::getline(names, name, ',');) {
-    if (name == "dcgan_mnist") results.push_back(run_benchmark(name, dcgan_mnist(device), reps, warmup, pytorch_json, device));
-    else if (name == "ssl_svhn") results.push_back(run_benchmark(name, ssl_svhn(device), reps, warmup, pytorch_json, device));
-    else if (name == "ssl_mnist") results.push_back(run_benchmark(name, ssl_mnist(device), reps, warmup, pytorch_json, device));
+    if (name == "dcgan_mnist") results.push_back(run_benchmark(name, [&] { return dcgan_mnist(device); }, reps, warmup, threads,
+                                                    pytorch_json, device));
+    else if (name == "ssl_svhn") results.push_back(run_benchmark(name, [&] { return ssl_svhn(device); }, reps, warmup, threads,
+                                                    pytorch_json, device));
+    else if (name == "ssl_mnist") results.push_back(run_benchmark(name, [&] { return ssl_mnist(device); }, reps, warmup, threads,
+                                                    pytorch_json, device));
     else {
       std::fprintf(stderr, "%s: unknown model '%s' (expected dcgan_mnist, ssl_svhn or ssl_mnist)\n", argv[0],
                    name.c_str());
@@ -483,5 +531,27 @@ int main(int argc, char** argv) {
                 pytorch[0], bound[1], pytorch[1], pytorch[2]);
   }
   if (pytorch_json.empty()) std::printf("(no PyTorch column: give --pytorch, see bench/pytorch_ref.py)\n");
+
+  // Scaling: the same iterations at 1 thread; memory: the peak RSS of the
+  // process while building a model and running 3 iterations, and what that
+  // added to the RSS before (PyTorch's the same way, by pytorch_ref.py).
+  std::printf("\n%-12s %12s %12s %9s %13s %11s %11s %11s %11s\n", "scaling", "1 thread ms", "threads ms",
+              "speedup", "bound speedup", "peak MiB", "added MiB", "PT peak", "PT added");
+  auto mib = [](double value) {
+    char text[16] = "-";
+    if (value >= 0) std::snprintf(text, sizeof text, "%.1f", value);
+    return std::string(text);
+  };
+  for (const Result& r : results) {
+    char one[16] = "-", speedup[16] = "-", bound_speedup[16] = "-";
+    if (r.one_thread_ms > 0) {
+      std::snprintf(one, sizeof one, "%.1f", r.one_thread_ms);
+      std::snprintf(speedup, sizeof speedup, "%.2f", r.one_thread_ms / r.ours_ms);
+      if (r.bound_ms > 0) std::snprintf(bound_speedup, sizeof bound_speedup, "%.2f", r.one_thread_bound_ms / r.bound_ms);
+    }
+    std::printf("%-12s %12s %12.1f %9s %13s %11s %11s %11s %11s\n", r.model.c_str(), one, r.ours_ms, speedup,
+                bound_speedup, mib(r.memory.peak_mib).c_str(), mib(r.memory.added_mib).c_str(),
+                mib(r.pytorch_memory.peak_mib).c_str(), mib(r.pytorch_memory.added_mib).c_str());
+  }
   return 0;
 }
