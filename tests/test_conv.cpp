@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "nn/functional.h"
+#include "nn/im2col.h"
+#include "tensor/backend.h"
 #include "tests/helpers.h"
 
 using namespace gs;
@@ -165,6 +167,46 @@ TEST_CASE("conv_transpose2d is the adjoint of conv2d") {
     REQUIRE(back.shape() == z.shape());
     const double lhs = (conv * y).sum().item(), rhs = (z * back).sum().item();
     CHECK(std::abs(lhs - rhs) <= 1e-10 * std::max(1.0, std::abs(lhs)));
+  }
+}
+
+TEST_CASE("col2im is the sum over kernel taps in tap order, on both of the CPU's paths") {
+  // The CPU gathers through a table at strides > 1 when it fits in L1 and adds
+  // row runs otherwise: the 24x23 float64 case and the 40x40 planes take the
+  // runs, the small strided ones the table. Both must equal the definition,
+  // taps in order, to the last bit.
+  std::vector<ConvCase> cases = kCases;
+  cases.push_back({"k5 s2 same, 40x40", 2, 3, 40, 40, 1, 5, 5, 2, 1, F::Padding::same()});
+  cases.push_back({"k5 s2 same, 14x14, 5 channels", 3, 5, 14, 14, 1, 5, 5, 2, 1, F::Padding::same()});
+  for (const ConvCase& c : cases) {
+    for (DType dtype : {kFloat32, kFloat64}) {
+      INFO(c.name << " " << dtype_name(dtype));
+      const ConvGeometry g = F::conv_geometry({c.batch, c.in_channels, c.height, c.width}, c.kernel_h, c.kernel_w,
+                                              c.stride, c.padding, c.dilation);
+      const int64_t out_pixels = g.out_height * g.out_width, taps = g.kernel_h * g.kernel_w;
+      Generator gen(15);
+      const Tensor columns = randn({g.channels * taps, g.batch * out_pixels}, gen, dtype);
+      const Tensor image = empty({g.batch, g.channels, g.height, g.width}, dtype);
+      backend(columns.device()).col2im(columns, image, g);
+      const std::vector<double> column_values = columns.to_vector<double>();
+      std::vector<double> expected(image.numel(), 0.0);
+      for (int64_t ch = 0; ch < g.channels; ++ch)
+        for (int64_t p = 0; p < g.kernel_h; ++p)
+          for (int64_t q = 0; q < g.kernel_w; ++q)
+            for (int64_t n = 0; n < g.batch; ++n)
+              for (int64_t i = 0; i < g.out_height; ++i)
+                for (int64_t j = 0; j < g.out_width; ++j) {
+                  const int64_t row = i * g.stride_h - g.pad_top + p * g.dilation_h;
+                  const int64_t col = j * g.stride_w - g.pad_left + q * g.dilation_w;
+                  if (row < 0 || row >= g.height || col < 0 || col >= g.width) continue;
+                  const double value =
+                      column_values[((ch * g.kernel_h + p) * g.kernel_w + q) * g.batch * out_pixels +
+                                    n * out_pixels + i * g.out_width + j];
+                  double& sum = expected[((n * g.channels + ch) * g.height + row) * g.width + col];
+                  sum = dtype == kFloat32 ? double(float(sum) + float(value)) : sum + value;
+                }
+      CHECK(image.to_vector<double>() == expected);
+    }
   }
 }
 
