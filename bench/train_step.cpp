@@ -444,7 +444,6 @@ Result run_benchmark(const std::string& name, const std::function<BenchModel()>&
   return result;
 }
 
-
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -13,9 +13,10 @@
 // col2im adds row runs, which vectorise at stride 1; at larger strides a run
 // is a strided scatter of a few values, so there each pixel gathers its sum
 // through a table instead (1.2-1.4x faster on the DCGAN's 7x7 and 14x14
-// planes), as long as the table and one image's columns fit in L1 (on its
-// 28x28 planes they do not, and the runs are faster). Both add in the order of
-// the taps, as the GPU's col2im does, so all give the same numbers.
+// planes and svhn-blog's 16x16), as long as the table and one image's columns
+// fit in L1 (at 28x28 the two are even, on 56x56 and 112x112 planes the runs
+// are 1.1-1.2x faster). Both add in the order of the taps, as the GPU's col2im
+// does, so all give the same numbers.
 #include <algorithm>
 #include <numeric>
 #include <vector>
@@ -93,13 +94,28 @@ void im2col_task(const T* image, T* columns, int64_t row_length, const ConvGeome
   }
 }
 
+// At most how many of an axis's k taps land on one input coordinate: those
+// whose offsets tap * dilation agree modulo the stride.
+int64_t taps_per_coordinate(int64_t kernel, int64_t stride, int64_t dilation) {
+  const int64_t period = stride / std::gcd(stride, dilation);
+  return (kernel + period - 1) / period;
+}
+
+int64_t max_taps_per_pixel(const ConvGeometry& g) {
+  return taps_per_coordinate(g.kernel_h, g.stride_h, g.dilation_h) *
+         taps_per_coordinate(g.kernel_w, g.stride_w, g.dilation_w);
+}
+
+constexpr int64_t kPixelBlock = 32;  // pixels whose sums stay in registers across the slots
+
 // For every image-plane pixel p, the column entries (tap, output pixel) that
 // im2col copied from it, taps in order (kernels::conv_output_index), as
-// indices tap * out_pixels + output pixel into one image's columns; shorter
-// lists are padded with `zero_slot` = taps * out_pixels, the index of a zero.
-// Stored slot-major: slot j of pixel p is at j * plane_size + p.
+// indices tap * out_pixels + output pixel into one image's columns. Stored
+// slot-major, `stride` (the plane rounded up to whole pixel blocks) apart:
+// slot j of pixel p is index[j * stride + p]. Pixels with fewer entries, and
+// the block padding past the plane, point at taps * out_pixels: a zero.
 struct PixelSources {
-  int64_t slots = 0;
+  int64_t slots = 0, stride = 0;
   std::vector<int32_t> index;
 };
 
@@ -108,7 +124,10 @@ PixelSources pixel_sources(const ConvGeometry& g) {
   const int64_t taps = g.kernel_h * g.kernel_w;
   check(taps * out_pixels < (int64_t(1) << 31), "col2im: ", taps, " taps of ", out_pixels,
         " output pixels are too many");
-  std::vector<std::vector<int32_t>> lists(plane_size);
+  PixelSources sources;
+  sources.stride = (plane_size + kPixelBlock - 1) / kPixelBlock * kPixelBlock;
+  sources.index.assign(max_taps_per_pixel(g) * sources.stride, static_cast<int32_t>(taps * out_pixels));
+  std::vector<int64_t> filled(plane_size, 0);
   for (int64_t kh = 0; kh < g.kernel_h; ++kh)
     for (int64_t kw = 0; kw < g.kernel_w; ++kw)
       for (int64_t ih = 0; ih < g.height; ++ih) {
@@ -116,24 +135,15 @@ PixelSources pixel_sources(const ConvGeometry& g) {
         if (oh < 0) continue;
         for (int64_t iw = 0; iw < g.width; ++iw) {
           const int64_t ow = kernels::conv_output_index(iw, kw, g.stride_w, g.pad_left, g.dilation_w, g.out_width);
-          if (ow >= 0)
-            lists[ih * g.width + iw].push_back(static_cast<int32_t>((kh * g.kernel_w + kw) * out_pixels +
-                                                                    oh * g.out_width + ow));
+          if (ow < 0) continue;
+          const int64_t p = ih * g.width + iw;
+          sources.index[filled[p]++ * sources.stride + p] =
+              static_cast<int32_t>((kh * g.kernel_w + kw) * out_pixels + oh * g.out_width + ow);
         }
       }
-  PixelSources sources;
-  for (const auto& list : lists) sources.slots = std::max<int64_t>(sources.slots, list.size());
-  sources.index.assign(sources.slots * plane_size, static_cast<int32_t>(taps * out_pixels));
-  for (int64_t p = 0; p < plane_size; ++p)
-    for (size_t j = 0; j < lists[p].size(); ++j) sources.index[j * plane_size + p] = lists[p][j];
+  sources.slots = *std::max_element(filled.begin(), filled.end());  // the bound may not be reached at the borders
+  sources.index.resize(sources.slots * sources.stride);
   return sources;
-}
-
-// At most how many of an axis's k taps land on one input coordinate: those
-// whose offsets tap * dilation agree modulo the stride.
-int64_t taps_per_coordinate(int64_t kernel, int64_t stride, int64_t dilation) {
-  const int64_t period = stride / std::gcd(stride, dilation);
-  return (kernel + period - 1) / period;
 }
 
 // Whether col2im gathers (see the top): strided, with the table and one
@@ -141,18 +151,14 @@ int64_t taps_per_coordinate(int64_t kernel, int64_t stride, int64_t dilation) {
 template <typename T>
 bool gather_fits_in_l1(const ConvGeometry& g) {
   if (g.stride_h == 1 && g.stride_w == 1) return false;
-  const int64_t slots = taps_per_coordinate(g.kernel_h, g.stride_h, g.dilation_h) *
-                        taps_per_coordinate(g.kernel_w, g.stride_w, g.dilation_w);
-  const int64_t bytes = slots * g.height * g.width * int64_t(sizeof(int32_t)) +
+  const int64_t bytes = max_taps_per_pixel(g) * g.height * g.width * int64_t(sizeof(int32_t)) +
                         g.kernel_h * g.kernel_w * g.out_height * g.out_width * int64_t(sizeof(T));
   return bytes <= 32 * 1024;
 }
 
-constexpr int64_t kPixelBlock = 32;  // pixels whose sums stay in registers across the slots
-
 // col2im by gathering: one image's columns of channel c are copied into an
-// L1-resident buffer (taps x out_pixels, then the zero), and each slot adds
-// one vectorised gather to the whole plane.
+// L1-resident buffer (taps x out_pixels, then the zero); for each block of
+// pixels the slots' gathers are summed in registers and stored once.
 template <typename T>
 void col2im_gather_task(const T* columns, T* image, int64_t row_length, const ConvGeometry& g,
                         const PixelSources& sources, const Task& task) {
@@ -166,17 +172,12 @@ void col2im_gather_task(const T* columns, T* image, int64_t row_length, const Co
     }
     T* plane = image + (n * g.channels + task.channel) * plane_size;
     for (int64_t first = 0; first < plane_size; first += kPixelBlock) {
-      const int64_t count = std::min(kPixelBlock, plane_size - first);
       T sum[kPixelBlock] = {};
       for (int64_t j = 0; j < sources.slots; ++j) {
-        const int32_t* source = sources.index.data() + j * plane_size + first;
-        if (count == kPixelBlock) {
-          for (int64_t p = 0; p < kPixelBlock; ++p) sum[p] += entries[source[p]];
-        } else {
-          for (int64_t p = 0; p < count; ++p) sum[p] += entries[source[p]];
-        }
+        const int32_t* source = sources.index.data() + j * sources.stride + first;
+        for (int64_t p = 0; p < kPixelBlock; ++p) sum[p] += entries[source[p]];
       }
-      std::copy(sum, sum + count, plane + first);
+      std::copy(sum, sum + std::min(kPixelBlock, plane_size - first), plane + first);
     }
   }
 }
