@@ -91,7 +91,7 @@ TEST_CASE("a float32 normal fill is the double formula in float: within 2e-5, fo
 }
 
 TEST_CASE("uniform and Bernoulli fills are philox_word element by element, for any length and offset") {
-  for (int64_t n : {1, 2, 3, 5, 1001}) {
+  for (int64_t n : {1, 2, 3, 5, 1001, 4101}) {  // 4101: two whole tiles of 512 blocks and a part
     Generator gen(13);
     gen.set_state(13, 7);
     const std::vector<double> uniforms = uniform({n}, -1.0, 3.0, gen, kFloat64).to_vector<double>();

@@ -2,6 +2,8 @@
 // against central differences.
 #include <cmath>
 
+#include "tensor/cpu/cpu_backend.h"
+#include "tensor/parallel.h"
 #include "tests/helpers.h"
 
 using namespace gs;
@@ -84,6 +86,41 @@ TEST_CASE("matmul and bmm against a naive triple loop") {
       for (int j = 0; j < 3; ++j)
         for (int k = 0; k < 6; ++k) expected[(n * 5 + i) * 3 + j] += av[(n * 5 + i) * 6 + k] * bv[(n * 6 + k) * 3 + j];
   expect_close(c, tensor(expected, {4, 5, 3}), 1e-12);
+}
+
+TEST_CASE("a product shared between threads by rows or by columns equals the triple loop") {
+  // m x k times k x n, each operand stored plain or transposed: 320 x 64 splits
+  // by rows, 48 x 400 by columns (cpu::gemm_split), both at 2 threads.
+  struct Case {
+    int64_t m, n, k;
+    cpu::GemmSplit split;
+  };
+  const int threads = num_threads();
+  set_num_threads(2);
+  Generator gen(9);
+  for (const Case& c : {Case{320, 64, 60, cpu::GemmSplit::Rows}, Case{48, 400, 70, cpu::GemmSplit::Columns}}) {
+    GemmArgs args;
+    args.m = c.m, args.n = c.n, args.k = c.k;
+    CHECK(cpu::gemm_split(args, 2) == c.split);
+    CHECK(cpu::gemm_split(args, 1) == cpu::GemmSplit::None);
+    for (bool transpose_a : {false, true}) {
+      for (bool transpose_b : {false, true}) {
+        CAPTURE(c.m);
+        CAPTURE(transpose_a);
+        CAPTURE(transpose_b);
+        Tensor a = transpose_a ? randn({c.k, c.m}, gen, kFloat64).t() : randn({c.m, c.k}, gen, kFloat64);
+        Tensor b = transpose_b ? randn({c.n, c.k}, gen, kFloat64).t() : randn({c.k, c.n}, gen, kFloat64);
+        std::vector<double> av = a.contiguous().to_vector<double>(), bv = b.contiguous().to_vector<double>();
+        std::vector<double> expected(c.m * c.n, 0.0);
+        for (int64_t i = 0; i < c.m; ++i)
+          for (int64_t j = 0; j < c.n; ++j)
+            for (int64_t l = 0; l < c.k; ++l) expected[i * c.n + j] += av[i * c.k + l] * bv[l * c.n + j];
+        expect_close(matmul(a, b), tensor(expected, {c.m, c.n}), 1e-12);
+        expect_close(matmul(a.to(kFloat32), b.to(kFloat32)), tensor(expected, {c.m, c.n}).to(kFloat32), 1e-4);
+      }
+    }
+  }
+  set_num_threads(threads);
 }
 
 TEST_CASE("gradcheck: matmul and bmm") {

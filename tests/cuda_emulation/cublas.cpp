@@ -1,14 +1,15 @@
-// The emulated cuBLAS: GEMMs through the CPU's BLAS in column-major order,
-// with cuBLAS's argument checks (m, n, k >= 0; lda >= max(1, rows of op(A)),
+// The emulated cuBLAS: GEMMs through the CPU backend's own (cpu::host_gemm,
+// so that both round alike), a column-major product read as its row-major
+// transpose, with cuBLAS's argument checks (m, n, k >= 0; lda >= max(1, rows of op(A)),
 // ldb likewise, ldc >= max(1, m)) and two of its own: every matrix must lie
 // inside one allocation of the handle's device. A product that reads past
 // its operands is an error here, where on a GPU it might read garbage.
-#include <cblas.h>
 #include <cublas_v2.h>
 
 #include <algorithm>
 #include <cstdio>
 
+#include "tensor/cpu/cpu_backend.h"
 #include "tests/cuda_emulation/emulation.h"
 
 using namespace gs::emulation;
@@ -66,10 +67,10 @@ namespace {
 // The elements a column-major rows x cols matrix with leading dimension ld spans.
 size_t span(int rows, int cols, int ld) { return rows == 0 || cols == 0 ? 0 : size_t(ld) * (cols - 1) + rows; }
 
-template <typename T, typename Gemm>
+template <typename T>
 cublasStatus_t gemm(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k,
                     const T* alpha, const T* A, int lda, long long stride_a, const T* B, int ldb, long long stride_b,
-                    const T* beta, T* C, int ldc, long long stride_c, int batch, Gemm blas_gemm) {
+                    const T* beta, T* C, int ldc, long long stride_c, int batch) {
   if (!handle) return CUBLAS_STATUS_NOT_INITIALIZED;
   const bool ta = transa != CUBLAS_OP_N, tb = transb != CUBLAS_OP_N;
   const int a_rows = ta ? k : m, a_cols = ta ? m : k, b_rows = tb ? n : k, b_cols = tb ? k : n;
@@ -90,9 +91,14 @@ cublasStatus_t gemm(cublasHandle_t handle, cublasOperation_t transa, cublasOpera
   }
   DeviceAccess access(device);
   count_launch(device);
-  for (int i = 0; i < batch; ++i)
-    blas_gemm(CblasColMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, *alpha,
-              A + i * stride_a, lda, B + i * stride_b, ldb, *beta, C + i * stride_c, ldc);
+  // Column-major C = op(A) op(B) is row-major C^T = op(B)^T op(A)^T.
+  gs::GemmArgs rows;
+  rows.transpose_a = tb, rows.transpose_b = ta;
+  rows.m = n, rows.n = m, rows.k = k;
+  rows.alpha = *alpha, rows.beta = *beta;
+  rows.lda = ldb, rows.ldb = lda, rows.ldc = ldc;
+  rows.batch = batch, rows.stride_a = stride_b, rows.stride_b = stride_a, rows.stride_c = stride_c;
+  gs::cpu::host_gemm(rows, B, A, C);
   return CUBLAS_STATUS_SUCCESS;
 }
 
@@ -101,24 +107,24 @@ cublasStatus_t gemm(cublasHandle_t handle, cublasOperation_t transa, cublasOpera
 cublasStatus_t cublasSgemm(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n,
                            int k, const float* alpha, const float* A, int lda, const float* B, int ldb,
                            const float* beta, float* C, int ldc) {
-  return gemm(handle, transa, transb, m, n, k, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1, cblas_sgemm);
+  return gemm(handle, transa, transb, m, n, k, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1);
 }
 cublasStatus_t cublasDgemm(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n,
                            int k, const double* alpha, const double* A, int lda, const double* B, int ldb,
                            const double* beta, double* C, int ldc) {
-  return gemm(handle, transa, transb, m, n, k, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1, cblas_dgemm);
+  return gemm(handle, transa, transb, m, n, k, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1);
 }
 cublasStatus_t cublasSgemmStridedBatched(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb,
                                          int m, int n, int k, const float* alpha, const float* A, int lda,
                                          long long strideA, const float* B, int ldb, long long strideB,
                                          const float* beta, float* C, int ldc, long long strideC, int batchCount) {
   return gemm(handle, transa, transb, m, n, k, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc, strideC,
-              batchCount, cblas_sgemm);
+              batchCount);
 }
 cublasStatus_t cublasDgemmStridedBatched(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb,
                                          int m, int n, int k, const double* alpha, const double* A, int lda,
                                          long long strideA, const double* B, int ldb, long long strideB,
                                          const double* beta, double* C, int ldc, long long strideC, int batchCount) {
   return gemm(handle, transa, transb, m, n, k, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc, strideC,
-              batchCount, cblas_dgemm);
+              batchCount);
 }
