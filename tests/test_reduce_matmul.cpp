@@ -76,16 +76,24 @@ TEST_CASE("matmul values, including transposed views passed to BLAS") {
                tensor(std::vector<float>{2, 10, 18}, {3, 1}));
 }
 
+// The product of float64 matrices [m, k] x [k, n], or of batches of them
+// [B, m, k] x [B, k, n], by the definition: sum over l of a[i, l] b[l, j].
+Tensor triple_loop(const Tensor& a, const Tensor& b) {
+  const int64_t batch = a.dim() == 3 ? a.size(0) : 1, m = a.size(-2), k = a.size(-1), n = b.size(-1);
+  const std::vector<double> av = a.contiguous().to_vector<double>(), bv = b.contiguous().to_vector<double>();
+  std::vector<double> c(batch * m * n, 0.0);
+  for (int64_t p = 0; p < batch; ++p)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        for (int64_t l = 0; l < k; ++l) c[(p * m + i) * n + j] += av[(p * m + i) * k + l] * bv[(p * k + l) * n + j];
+  return a.dim() == 3 ? tensor(c, {batch, m, n}) : tensor(c, {m, n});
+}
+
 TEST_CASE("matmul and bmm against a naive triple loop") {
   Generator gen(5);
   Tensor a = randn({4, 5, 6}, gen, kFloat64), b = randn({4, 6, 3}, gen, kFloat64);
   Tensor c = bmm(a, b);
-  std::vector<double> av = a.to_vector<double>(), bv = b.to_vector<double>(), expected(4 * 5 * 3, 0.0);
-  for (int n = 0; n < 4; ++n)
-    for (int i = 0; i < 5; ++i)
-      for (int j = 0; j < 3; ++j)
-        for (int k = 0; k < 6; ++k) expected[(n * 5 + i) * 3 + j] += av[(n * 5 + i) * 6 + k] * bv[(n * 6 + k) * 3 + j];
-  expect_close(c, tensor(expected, {4, 5, 3}), 1e-12);
+  expect_close(c, triple_loop(a, b), 1e-12);
 }
 
 TEST_CASE("a product shared between threads by rows or by columns equals the triple loop") {
@@ -110,13 +118,9 @@ TEST_CASE("a product shared between threads by rows or by columns equals the tri
         CAPTURE(transpose_b);
         Tensor a = transpose_a ? randn({c.k, c.m}, gen, kFloat64).t() : randn({c.m, c.k}, gen, kFloat64);
         Tensor b = transpose_b ? randn({c.n, c.k}, gen, kFloat64).t() : randn({c.k, c.n}, gen, kFloat64);
-        std::vector<double> av = a.contiguous().to_vector<double>(), bv = b.contiguous().to_vector<double>();
-        std::vector<double> expected(c.m * c.n, 0.0);
-        for (int64_t i = 0; i < c.m; ++i)
-          for (int64_t j = 0; j < c.n; ++j)
-            for (int64_t l = 0; l < c.k; ++l) expected[i * c.n + j] += av[i * c.k + l] * bv[l * c.n + j];
-        expect_close(matmul(a, b), tensor(expected, {c.m, c.n}), 1e-12);
-        expect_close(matmul(a.to(kFloat32), b.to(kFloat32)), tensor(expected, {c.m, c.n}).to(kFloat32), 1e-4);
+        const Tensor expected = triple_loop(a, b);
+        expect_close(matmul(a, b), expected, 1e-12);
+        expect_close(matmul(a.to(kFloat32), b.to(kFloat32)), expected.to(kFloat32), 1e-4);
       }
     }
   }

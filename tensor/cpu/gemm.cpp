@@ -50,6 +50,18 @@ void split_gemm(const GemmArgs& g, GemmSplit split, const T* a, const T* b, T* c
   }
 }
 
+template <typename T>
+void gemm_on_host(const GemmArgs& g, const T* a, const T* b, T* c) {
+  const GemmSplit split = gemm_split(g, num_threads());
+  if (split != GemmSplit::None) return split_gemm(g, split, a, b, c);
+  // Many small products (a batch of per-image GEMMs) run one per thread;
+  // one big product lets OpenBLAS use all threads itself.
+  const int64_t flops_each = g.m * g.n * g.k;
+  const int64_t parallel_work = g.batch > 1 && flops_each < (int64_t(1) << 22) ? g.batch * flops_each : 0;
+  parallel_for(g.batch, parallel_work,
+               [&](int64_t i) { blas_gemm(g, a + i * g.stride_a, b + i * g.stride_b, c + i * g.stride_c); });
+}
+
 }  // namespace
 
 GemmSplit gemm_split(const GemmArgs& g, int threads) {
@@ -61,18 +73,6 @@ GemmSplit gemm_split(const GemmArgs& g, int threads) {
   const GemmSplit split = g.m * 4 >= g.n ? GemmSplit::Rows : GemmSplit::Columns;
   const int64_t extent = split == GemmSplit::Rows ? g.m : g.n;
   return extent >= kMinRowsPerThread * threads ? split : GemmSplit::None;
-}
-
-template <typename T>
-void gemm_on_host(const GemmArgs& g, const T* a, const T* b, T* c) {
-  const GemmSplit split = gemm_split(g, num_threads());
-  if (split != GemmSplit::None) return split_gemm(g, split, a, b, c);
-  // Many small products (a batch of per-image GEMMs) run one per thread;
-  // one big product lets OpenBLAS use all threads itself.
-  const int64_t flops_each = g.m * g.n * g.k;
-  const int64_t parallel_work = g.batch > 1 && flops_each < (int64_t(1) << 22) ? g.batch * flops_each : 0;
-  parallel_for(g.batch, parallel_work,
-               [&](int64_t i) { blas_gemm(g, a + i * g.stride_a, b + i * g.stride_b, c + i * g.stride_c); });
 }
 
 void host_gemm(const GemmArgs& g, const float* a, const float* b, float* c) { gemm_on_host(g, a, b, c); }
